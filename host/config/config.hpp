@@ -1,0 +1,32 @@
+// curifactory_config.json: where a project's experiments, params, cache, logs and reports live.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+
+namespace cf::host {
+
+struct Config {
+  std::filesystem::path root;               // every relative path below is taken from here
+  std::optional<std::filesystem::path> file;  // the config file, when one was found
+
+  std::filesystem::path experiments_dir;
+  std::filesystem::path params_dir;
+  std::filesystem::path manager_cache_path;
+  std::filesystem::path cache_path;
+  std::filesystem::path runs_path;
+  std::filesystem::path logs_path;
+  std::filesystem::path notebooks_path;
+  std::filesystem::path reports_path;
+  std::filesystem::path report_css_path;
+};
+
+// Looks for curifactory_config.json in `start`, then up to three parents; missing keys (or a
+// missing file) take the defaults of SEMANTICS.md. Throws UserError naming the file and key
+// for malformed JSON or a value of the wrong type.
+Config load_config(const std::filesystem::path& start);
+
+// How a path is shown to the user: relative to the working folder when it is below it.
+std::string display_path(const std::filesystem::path& path);
+
+}  // namespace cf::host

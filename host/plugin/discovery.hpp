@@ -1,0 +1,27 @@
+// Finding a project's experiment and parameter files, and naming them the way the CLI does:
+// the path inside the module folder without extension, '/' written as '.'.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace cf::host {
+
+struct ProjectFile {
+  enum class Type { plugin, yaml };
+  std::string name;  // e.g. "subexp.example"
+  std::filesystem::path path;
+  Type type;
+};
+
+inline constexpr const char* kPluginExtension = ".so";
+
+// Every plugin (.so) and YAML params file (.yaml, .yml) under `folder`, recursively, sorted by
+// name. The folder must exist.
+std::vector<ProjectFile> scan_module_folder(const std::filesystem::path& folder);
+
+// "subexp.example" -> "subexp/example" (without extension).
+std::filesystem::path relative_path_of(const std::string& dotted_name);
+
+}  // namespace cf::host

@@ -1,0 +1,80 @@
+#include "plugin/listing.hpp"
+
+#include "config/config.hpp"
+#include "params/yaml_file.hpp"
+#include "plugin/discovery.hpp"
+#include "plugin/plugin_metadata.hpp"
+#include "util/error.hpp"
+
+#include <algorithm>
+#include <vector>
+
+namespace cf::host {
+namespace {
+
+struct Section {
+  std::vector<std::string> warnings;
+  std::vector<std::string> rows;
+};
+
+std::string missing_folder_warning(const std::filesystem::path& folder) {
+  return "[WARNING - path: '" + display_path(folder) + "' does not exist. Double check curifactory_config.json]";
+}
+
+std::string row(const std::string& name, const std::string& description) {
+  return description.empty() ? name : name + " - " + description;
+}
+
+// Adds the rows of one module folder: experiments (only from the experiments folder) and
+// params (plugins with get_params and YAML files).
+void list_folder(const std::filesystem::path& folder, bool experiments_folder, Section& experiments,
+                 Section& params) {
+  if (!std::filesystem::is_directory(folder)) {
+    if (experiments_folder) experiments.warnings.push_back(missing_folder_warning(folder));
+    params.warnings.push_back(missing_folder_warning(folder));
+    return;
+  }
+  for (const ProjectFile& file : scan_module_folder(folder)) {
+    if (file.type == ProjectFile::Type::yaml) {
+      try {
+        params.rows.push_back(row(file.name, read_yaml_description(file.path)));
+      } catch (const UserError& e) {
+        params.rows.push_back(file.name + " [ERROR - " + e.what() + "]");
+      }
+      continue;
+    }
+    try {
+      const PluginMetadata metadata = read_plugin_metadata(file.path);
+      if (metadata.is_experiment && experiments_folder) experiments.rows.push_back(row(file.name, metadata.description));
+      if (metadata.is_params) params.rows.push_back(row(file.name, metadata.description));
+    } catch (const UserError& e) {
+      (experiments_folder ? experiments : params).rows.push_back(file.name + " [ERROR - " + e.what() + "]");
+    }
+  }
+}
+
+void print_section(std::string& out, const char* title, Section& section) {
+  out += title;
+  out += '\n';
+  std::sort(section.rows.begin(), section.rows.end());
+  for (const auto* lines : {&section.warnings, &section.rows}) {
+    for (const std::string& line : *lines) out += '\t' + line + '\n';
+  }
+}
+
+}  // namespace
+
+std::string render_listing(const Config& config) {
+  Section experiments;
+  Section params;
+  if (config.params_dir != config.experiments_dir) list_folder(config.params_dir, false, experiments, params);
+  list_folder(config.experiments_dir, true, experiments, params);
+
+  std::string out;
+  print_section(out, "EXPERIMENTS:", experiments);
+  out += '\n';
+  print_section(out, "PARAMS:", params);
+  return out;
+}
+
+}  // namespace cf::host

@@ -1,0 +1,76 @@
+#include "plugin/plugin_metadata.hpp"
+
+#include "plugin/elf_section.hpp"
+#include "util/error.hpp"
+
+#include <curifactory/abi.h>
+
+#include <rapidjson/document.h>
+
+namespace cf::host {
+namespace {
+
+std::string string_member(const rapidjson::Value& record, const char* key) {
+  const auto it = record.FindMember(key);
+  if (it == record.MemberEnd()) return {};
+  if (!it->value.IsString()) throw UserError(std::string("corrupt metadata (\"") + key + "\" is not a string)");
+  return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+}  // namespace
+
+PluginMetadata parse_plugin_metadata(std::string_view section) {
+  PluginMetadata metadata;
+  bool any_record = false;
+  while (!section.empty()) {
+    const auto end = section.find('\0');
+    const std::string_view text = section.substr(0, end);
+    section.remove_prefix(end == std::string_view::npos ? section.size() : end + 1);
+    if (text.empty()) continue;  // alignment padding between records
+
+    rapidjson::Document record;
+    record.Parse(text.data(), text.size());
+    if (record.HasParseError() || !record.IsObject()) throw UserError("corrupt metadata (malformed record)");
+    const auto abi = record.FindMember("curifactory_abi");
+    if (abi == record.MemberEnd() || !abi->value.IsInt64()) {
+      throw UserError("corrupt metadata (record without \"curifactory_abi\")");
+    }
+    const long version = static_cast<long>(abi->value.GetInt64());
+    if (any_record && version != metadata.abi_version) {
+      throw UserError("corrupt metadata (records of different ABI versions; mixed SDK releases?)");
+    }
+    metadata.abi_version = version;
+    any_record = true;
+    if (auto sdk = string_member(record, "sdk"); !sdk.empty()) metadata.sdk_version = std::move(sdk);
+    if (auto description = string_member(record, "description"); !description.empty()) {
+      metadata.description = std::move(description);
+    }
+    const std::string kind = string_member(record, "kind");
+    if (kind == "experiment") {
+      metadata.is_experiment = true;
+    } else if (kind == "params") {
+      metadata.is_params = true;
+    } else if (kind == "cacher") {
+      metadata.is_cacher = true;
+      metadata.cacher_name = string_member(record, "name");
+    } else if (!kind.empty()) {
+      throw UserError("unknown plugin kind '" + kind + "'");
+    }
+  }
+  if (!any_record) throw UserError("empty curifactory metadata section");
+  return metadata;
+}
+
+PluginMetadata read_plugin_metadata(const std::filesystem::path& file) {
+  const auto section = read_elf_section(file, CF_METADATA_SECTION);
+  if (!section) throw UserError("not a curifactory plugin (no " CF_METADATA_SECTION " metadata section)");
+  PluginMetadata metadata = parse_plugin_metadata(*section);
+  if (metadata.abi_version != CF_ABI_VERSION) {
+    throw UserError("built for plugin ABI version " + std::to_string(metadata.abi_version) +
+                    " but this experiment host supports version " + std::to_string(CF_ABI_VERSION) +
+                    "; rebuild it against this SDK");
+  }
+  return metadata;
+}
+
+}  // namespace cf::host

@@ -1,0 +1,9 @@
+// The one header an experiment or parameters file includes.
+#pragma once
+
+#include <curifactory/abi.h>
+#include <curifactory/experiment.hpp>
+#include <curifactory/json.hpp>
+#include <curifactory/params.hpp>
+#include <curifactory/reflect.hpp>
+#include <curifactory/version.hpp>

@@ -1,0 +1,140 @@
+// What an experiment or parameters file writes to become a plugin:
+//
+//   CF_EXPERIMENT(Params, run);        // void run(cf::ParamSets<Params> sets, cf::Manager& m)
+//   CF_GET_PARAMS(get_params);         // cf::ParamSets<Params> get_params()
+//   CF_DESCRIPTION("one line for `experiment ls`");
+//
+// The macros emit the exported C entry points of abi.h and the metadata records; the
+// trampolines below turn JSON into typed values and exceptions into error messages, so no
+// C++ exception ever crosses the C ABI.
+#pragma once
+
+#include <curifactory/abi.h>
+#include <curifactory/detail/metadata.hpp>
+#include <curifactory/params.hpp>
+
+#include <exception>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace cf {
+
+// The experiment's handle on the host during run().
+class Manager {
+ public:
+  explicit Manager(const cf_host_api* host) : host_(host) {}
+
+  void log(cf_log_level level, std::string_view message) const {
+    if (host_ != nullptr && host_->log != nullptr) {
+      host_->log(host_->ctx, level, cf_str{message.data(), message.size()});
+    }
+  }
+  void debug(std::string_view message) const { log(CF_LOG_DEBUG, message); }
+  void info(std::string_view message) const { log(CF_LOG_INFO, message); }
+  void warning(std::string_view message) const { log(CF_LOG_WARNING, message); }
+  void error(std::string_view message) const { log(CF_LOG_ERROR, message); }
+
+ private:
+  const cf_host_api* host_;
+};
+
+namespace detail {
+
+inline void write_to(cf_sink sink, std::string_view text) noexcept {
+  if (sink.write != nullptr) sink.write(sink.ctx, text.data(), text.size());
+}
+
+template <class Fn>
+cf_status guarded(cf_sink error, Fn&& fn) noexcept {
+  try {
+    fn();
+    return CF_OK;
+  } catch (const std::exception& e) {
+    write_to(error, e.what());
+  } catch (...) {
+    write_to(error, "unknown C++ exception");
+  }
+  return CF_ERROR;
+}
+
+inline rapidjson::Document parse_json(cf_str text, const char* what) {
+  rapidjson::Document document;
+  document.Parse(text.data, text.size);
+  if (document.HasParseError()) throw json_error(std::string("malformed JSON in ") + what);
+  return document;
+}
+
+template <class P>
+ParamSets<P> read_param_sets(const rapidjson::Value& json) {
+  if (!json.IsArray()) throw json_error("parameter sets: expected a list, got " + json_kind(json));
+  ParamSets<P> sets;
+  sets.reserve(json.Size());
+  for (rapidjson::SizeType i = 0; i < json.Size(); ++i) sets.push_back(read_param_set<P>(json[i], i));
+  return sets;
+}
+
+template <class P>
+std::string write_param_sets(const ParamSets<P>& sets) {
+  rapidjson::StringBuffer buffer;
+  json_writer w(buffer);
+  w.StartArray();
+  for (const auto& set : sets) write_param_set(w, set);
+  w.EndArray();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+template <class P, auto Run>
+cf_status run_experiment(const cf_host_api* host, cf_str sets_json, cf_sink error) noexcept {
+  return guarded(error, [&] {
+    auto sets = read_param_sets<P>(parse_json(sets_json, "the parameter sets"));
+    Manager manager(host);
+    Run(std::move(sets), manager);
+  });
+}
+
+template <class P>
+cf_status normalize_params(cf_str set_json, cf_sink out, cf_sink error) noexcept {
+  return guarded(error, [&] {
+    const auto set = read_param_set<P>(parse_json(set_json, "a parameter set"), 0);
+    rapidjson::StringBuffer buffer;
+    json_writer w(buffer);
+    write_param_set(w, set);
+    write_to(out, {buffer.GetString(), buffer.GetSize()});
+  });
+}
+
+template <class P, auto Run>
+const cf_experiment_api* experiment_api() noexcept {
+  static constexpr cf_experiment_api api{sizeof(cf_experiment_api), CF_ABI_VERSION,
+                                         &run_experiment<P, Run>, &normalize_params<P>};
+  return &api;
+}
+
+template <auto GetParams>
+cf_status get_params(cf_sink out, cf_sink error) noexcept {
+  return guarded(error, [&] { write_to(out, write_param_sets(GetParams())); });
+}
+
+template <auto GetParams>
+const cf_params_api* params_api() noexcept {
+  static constexpr cf_params_api api{sizeof(cf_params_api), CF_ABI_VERSION, &get_params<GetParams>};
+  return &api;
+}
+
+}  // namespace detail
+}  // namespace cf
+
+#define CF_DETAIL_EXPORT extern "C" __attribute__((visibility("default")))
+
+#define CF_EXPERIMENT(ParamsType, run_function)                                                 \
+  CF_DETAIL_EXPORT const cf_experiment_api* curifactory_experiment(void) {                      \
+    return ::cf::detail::experiment_api<ParamsType, &run_function>();                           \
+  }                                                                                             \
+  CF_DETAIL_METADATA("kind", "experiment")
+
+#define CF_GET_PARAMS(function)                                                                 \
+  CF_DETAIL_EXPORT const cf_params_api* curifactory_params(void) {                              \
+    return ::cf::detail::params_api<&function>();                                               \
+  }                                                                                             \
+  CF_DETAIL_METADATA("kind", "params")

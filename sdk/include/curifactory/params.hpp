@@ -1,0 +1,73 @@
+// Parameter sets as the author sees them: a name, the typed values, and the hash the host
+// computed. get_params() returns them; run() receives the selected ones.
+#pragma once
+
+#include <curifactory/json.hpp>
+
+#include <array>
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace cf {
+
+template <class P>
+struct ParamSet {
+  ParamSet() = default;
+  // Written as {"name", {.field = value}} in get_params().
+  ParamSet(std::string set_name, P values) : name(std::move(set_name)), params(std::move(values)) {}
+
+  std::string name = "UNNAMED";
+  P params = P();
+  std::string hash;  // filled by the host; empty in get_params()
+};
+
+template <class P>
+using ParamSets = std::vector<ParamSet<P>>;
+
+namespace detail {
+
+// Keys of a parameter-set object that are bookkeeping, not fields of the author's struct.
+inline constexpr std::array<std::string_view, 4> reserved_set_keys = {
+    "name", "hash", "overwrite", "hash_representations"};
+
+inline std::string optional_string(const rapidjson::Value& set, const char* key,
+                                   std::string fallback) {
+  const auto it = set.FindMember(key);
+  if (it == set.MemberEnd() || it->value.IsNull()) return fallback;
+  if (!it->value.IsString()) throw json_error(std::string("field '") + key + "': expected a string");
+  return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+template <class P>
+ParamSet<P> read_param_set(const rapidjson::Value& json, std::size_t index) {
+  ParamSet<P> set;
+  const std::string where = "parameter set " + std::to_string(index);
+  if (!json.IsObject()) throw json_error(where + ": expected a mapping, got " + json_kind(json));
+  try {
+    set.name = optional_string(json, "name", "UNNAMED");
+    set.hash = optional_string(json, "hash", "");
+    from_json_object(json, set.params, "", reserved_set_keys);
+  } catch (const json_error& e) {
+    throw json_error(where + " ('" + set.name + "'): " + e.what());
+  }
+  return set;
+}
+
+template <class P>
+void write_param_set(json_writer& w, const ParamSet<P>& set) {
+  w.StartObject();
+  w.Key("name");
+  w.String(set.name.data(), static_cast<rapidjson::SizeType>(set.name.size()));
+  if (!set.hash.empty()) {
+    w.Key("hash");
+    w.String(set.hash.data(), static_cast<rapidjson::SizeType>(set.hash.size()));
+  }
+  write_fields(w, set.params);
+  w.EndObject();
+}
+
+}  // namespace detail
+}  // namespace cf

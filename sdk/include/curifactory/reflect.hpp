@@ -1,0 +1,49 @@
+// Field reflection for plain structs: CF_PARAMS(Type, field...) lists the fields the SDK maps
+// to and from JSON (parameter sets today, artifacts later). The listing is found by
+// argument-dependent lookup, so CF_PARAMS works in whatever namespace the struct lives in.
+#pragma once
+
+#include <curifactory/detail/preprocessor.hpp>
+
+#include <string_view>
+#include <tuple>
+
+namespace cf {
+namespace detail {
+template <class T>
+struct type_tag {};
+}  // namespace detail
+
+template <class T, class M>
+struct field_info {
+  std::string_view name;
+  M T::*member;
+};
+
+// A type made reflectable by CF_PARAMS.
+template <class T>
+concept Reflected = requires { cf_fields(detail::type_tag<T>{}); };
+
+template <Reflected T>
+constexpr auto fields_of() {
+  return cf_fields(detail::type_tag<T>{});
+}
+
+// Calls fn(name, member_reference) for every listed field of `object`, in declaration order.
+template <Reflected T, class Object, class Fn>
+constexpr void for_each_field(Object& object, Fn&& fn) {
+  std::apply([&](const auto&... field) { (fn(field.name, object.*(field.member)), ...); },
+             fields_of<T>());
+}
+
+}  // namespace cf
+
+#define CF_DETAIL_FIELD_INFO(Type, member)                                                      \
+  ::cf::field_info<Type, decltype(Type::member)>{#member, &Type::member},
+
+// CF_PARAMS(Params, samples, noise, model): declares which fields of Params the SDK maps.
+#define CF_PARAMS(Type, ...)                                                                    \
+  [[maybe_unused]] constexpr auto cf_fields(::cf::detail::type_tag<Type>) {                     \
+    return std::tuple{CF_DETAIL_FOR_EACH(CF_DETAIL_FIELD_INFO, Type, __VA_ARGS__)};             \
+  }                                                                                             \
+  static_assert(true, "require a semicolon after CF_PARAMS")
