@@ -59,7 +59,7 @@ std::optional<std::string> read_elf_section(const std::filesystem::path& path,
   const std::uint64_t file_size = file.size();
 
   unsigned char ident[EI_NIDENT] = {};
-  if (file_size < EI_NIDENT) throw UserError("not an ELF file (too short)");
+  if (file_size < EI_NIDENT) throw UserError("not an ELF file");
   file.read_at(ident, EI_NIDENT, 0);
   if (std::memcmp(ident, ELFMAG, SELFMAG) != 0) throw UserError("not an ELF file");
   if (ident[EI_CLASS] != ELFCLASS64) throw UserError("not a 64-bit ELF file");

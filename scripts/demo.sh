@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds everything (installing system packages first), then runs the example project in
+# plugins/: lists it and runs the regression experiment over two params files.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${CF_BUILD_DIR:-$root/build}
+
+"$root/scripts/setup.sh"
+experiment="$build_dir/bin/experiment"
+project="$root/plugins"
+transcript="$project/logs/demo.txt"
+mkdir -p "$project/logs"
+
+cd "$project"
+{
+  echo "\$ experiment ls"
+  "$experiment" ls
+  echo
+  echo "\$ experiment regression -p regression -p noise_sweep"
+  "$experiment" regression -p regression -p noise_sweep
+} 2>&1 | tee "$transcript"
+
+echo
+echo "demo: the example project is $project (sources and built plugins)."
+echo "demo: this transcript was saved to $transcript"

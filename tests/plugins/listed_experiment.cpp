@@ -1,0 +1,24 @@
+// An experiment file that also provides parameter sets: `ls` lists it under both headings.
+#include <curifactory/curifactory.hpp>
+
+#include <string>
+
+CF_DESCRIPTION("Lists under both headings");
+
+struct ListedParams {
+  int a = 1;
+  double b = 2.5;
+  std::string label = "x";
+};
+CF_PARAMS(ListedParams, a, b, label);
+
+void run(cf::ParamSets<ListedParams> sets, cf::Manager& manager) {
+  for (const auto& set : sets) {
+    manager.info("set " + set.name + " a=" + std::to_string(set.params.a) + " label=" + set.params.label);
+  }
+}
+
+cf::ParamSets<ListedParams> get_params() { return {{"first", {.a = 5}}, {"second", {}}}; }
+
+CF_EXPERIMENT(ListedParams, run);
+CF_GET_PARAMS(get_params);

@@ -1,0 +1,99 @@
+// A throwaway project folder for end-to-end tests, and a way to run the real `experiment`
+// binary in it. Each test gets its own folder, removed afterwards, so no test sees another's
+// leftovers.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace cf::test {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline std::string read_text(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+inline std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+// Runs `command` through /bin/sh in `folder`, capturing stdout and stderr separately.
+inline CommandResult run_shell(const std::filesystem::path& folder, const std::string& command) {
+  static int counter = 0;
+  const auto base = std::filesystem::temp_directory_path() /
+                    ("cf_cmd_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+  const std::string out = base.string() + ".out";
+  const std::string err = base.string() + ".err";
+  const std::string line = "cd " + shell_quote(folder.string()) + " && " + command + " >" + shell_quote(out) +
+                           " 2>" + shell_quote(err) + " </dev/null";
+  const int status = std::system(line.c_str());
+  CommandResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = read_text(out);
+  result.err = read_text(err);
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
+  return result;
+}
+
+class TempProject {
+ public:
+  TempProject() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "cf_project_XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    root_ = pattern;
+  }
+  ~TempProject() {
+    std::error_code ignored;
+    std::filesystem::remove_all(root_, ignored);
+  }
+  TempProject(const TempProject&) = delete;
+  TempProject& operator=(const TempProject&) = delete;
+
+  const std::filesystem::path& root() const { return root_; }
+
+  void write(const std::filesystem::path& relative, const std::string& contents) const {
+    const auto path = root_ / relative;
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << contents;
+  }
+
+  // Copies test plugin `name` (built into CF_TEST_PLUGIN_DIR) to `relative` in the project.
+  void add_plugin(const std::string& name, const std::filesystem::path& relative) const {
+    const auto target = root_ / relative;
+    std::filesystem::create_directories(target.parent_path());
+    std::filesystem::copy_file(plugin_path(name), target, std::filesystem::copy_options::overwrite_existing);
+  }
+
+  static std::filesystem::path plugin_path(const std::string& name) {
+    return std::filesystem::path(CF_TEST_PLUGIN_DIR) / (name + ".so");
+  }
+
+  // Runs the real `experiment` binary with `arguments` (already shell-quoted as needed).
+  CommandResult experiment(const std::string& arguments, const std::string& environment = "") const {
+    return run_shell(root_, environment + " " + shell_quote(CF_EXPERIMENT_BIN) + " " + arguments);
+  }
+
+ private:
+  std::filesystem::path root_;
+};
+
+}  // namespace cf::test

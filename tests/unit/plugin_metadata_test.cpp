@@ -1,0 +1,58 @@
+#include "plugin/plugin_metadata.hpp"
+
+#include "support/scratch_folder.hpp"
+#include "util/error.hpp"
+
+#include <curifactory/abi.h>
+#include <gtest/gtest.h>
+
+using namespace std::string_literals;
+
+namespace cf::host {
+namespace {
+
+using test::test_plugin;
+
+TEST(PluginMetadata, ParsesRecordsOfSeveralKinds) {
+  const auto section =
+      "{\"curifactory_abi\":1,\"sdk\":\"0.1.0\",\"description\":\"Says \\\"hi\\\"\"}\0\0\0"
+      "{\"curifactory_abi\":1,\"sdk\":\"0.1.0\",\"kind\":\"experiment\"}\0"
+      "{\"curifactory_abi\":1,\"sdk\":\"0.1.0\",\"kind\":\"cacher\",\"name\":\"zstd\"}\0"s;
+  const PluginMetadata metadata = parse_plugin_metadata(section);
+  EXPECT_EQ(metadata.abi_version, 1);
+  EXPECT_EQ(metadata.sdk_version, "0.1.0");
+  EXPECT_EQ(metadata.description, "Says \"hi\"");
+  EXPECT_TRUE(metadata.is_experiment);
+  EXPECT_FALSE(metadata.is_params);
+  EXPECT_TRUE(metadata.is_cacher);
+  EXPECT_EQ(metadata.cacher_name, "zstd");
+}
+
+TEST(PluginMetadata, RejectsMalformedRecords) {
+  EXPECT_THROW(parse_plugin_metadata(""), UserError);
+  EXPECT_THROW(parse_plugin_metadata("{not json"s), UserError);
+  EXPECT_THROW(parse_plugin_metadata("{\"kind\":\"experiment\"}"s), UserError);
+  EXPECT_THROW(parse_plugin_metadata("{\"curifactory_abi\":1,\"kind\":\"spaceship\"}"s), UserError);
+  EXPECT_THROW(parse_plugin_metadata("{\"curifactory_abi\":1}\0{\"curifactory_abi\":2}"s), UserError);
+}
+
+TEST(PluginMetadata, ReadsTheSdkWrittenRecords) {
+  const PluginMetadata metadata = read_plugin_metadata(test_plugin("listed_experiment"));
+  EXPECT_EQ(metadata.abi_version, CF_ABI_VERSION);
+  EXPECT_EQ(metadata.description, "Lists under both headings");
+  EXPECT_TRUE(metadata.is_experiment);
+  EXPECT_TRUE(metadata.is_params);
+  EXPECT_FALSE(metadata.is_cacher);
+}
+
+TEST(PluginMetadata, WrongAbiVersionIsRefused) {
+  try {
+    read_plugin_metadata(test_plugin("wrong_abi_metadata"));
+    FAIL() << "expected an error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("built for plugin ABI version 999"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace cf::host
