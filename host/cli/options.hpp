@@ -17,9 +17,9 @@ struct RunOptions {
   std::vector<std::string> indices;         // --indices
   std::vector<std::string> global_indices;  // --global-indices
   std::vector<std::string> overwrite_stages;
-  std::optional<std::string> cache;   // -c/--cache
-  std::optional<std::string> prefix;  // --prefix/--name
-  std::optional<std::string> notes;   // --notes TEXT; empty string: open an editor
+  std::optional<std::string> cache;         // -c/--cache
+  std::optional<std::string> prefix;        // --prefix/--name
+  std::optional<std::string> notes;         // --notes TEXT; empty string: open an editor
   std::optional<std::string> print_params;  // --print-params [NAME_OR_HASH_PREFIX]
   std::optional<int> parallel;
   std::optional<double> stage_timeout;

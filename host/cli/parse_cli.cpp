@@ -28,25 +28,22 @@ struct PendingFlag {
   const char* feature;
 };
 constexpr PendingFlag kPending[] = {
-    {"--names", "parameter-set selection"},    {"--indices", "parameter-set selection"},
-    {"--global-indices", "parameter-set selection"}, {"--hashes", "parameter hashing"},
-    {"--print-params", "the parameter registry"}, {"--overwrite", "the run engine"},
-    {"--overwrite-stage", "the run engine"},   {"--cache", "the run engine"},
-    {"--prefix", "the run engine"},            {"--lazy", "the run engine"},
-    {"--ignore-lazy", "the run engine"},       {"--map", "the run engine"},
-    {"--paths", "the run engine"},             {"--no-dag", "the run engine"},
-    {"--dry", "the run engine"},               {"--dry-cache", "the run engine"},
-    {"--store-full", "the run store"},         {"--notes", "the run store"},
-    {"--no-log", "run logging"},               {"--log-errors", "run logging"},
-    {"--verbose", "run logging"},              {"--quiet", "run logging"},
-    {"--plain", "run logging"},                {"--no-color", "run logging"},
-    {"--parallel", "parallel runs"},           {"--parallel-mode", "parallel runs"},
-    {"--slurm", "Slurm runs"},                 {"--slurm-args", "Slurm runs"},
-    {"--stage-timeout", "stage supervision"},  {"--progress", "progress bars"},
-    {"--notebook", "notebook export"},         {"--docker", "docker export"},
-    {"--host", "the report server"},           {"--port", "the report server"},
-    {"--update", "the report server"},         {"--json", "the run listing"},
-    {"--yes", "project scaffolding"},
+    {"--overwrite", "the run engine"},    {"--overwrite-stage", "the run engine"},
+    {"--cache", "the run engine"},        {"--prefix", "the run engine"},
+    {"--lazy", "the run engine"},         {"--ignore-lazy", "the run engine"},
+    {"--map", "the run engine"},          {"--paths", "the run engine"},
+    {"--no-dag", "the run engine"},       {"--dry", "the run engine"},
+    {"--dry-cache", "the run engine"},    {"--store-full", "the run store"},
+    {"--notes", "the run store"},         {"--no-log", "run logging"},
+    {"--log-errors", "run logging"},      {"--verbose", "run logging"},
+    {"--quiet", "run logging"},           {"--plain", "run logging"},
+    {"--no-color", "run logging"},        {"--parallel", "parallel runs"},
+    {"--parallel-mode", "parallel runs"}, {"--slurm", "Slurm runs"},
+    {"--slurm-args", "Slurm runs"},       {"--stage-timeout", "stage supervision"},
+    {"--progress", "progress bars"},      {"--notebook", "notebook export"},
+    {"--docker", "docker export"},        {"--host", "the report server"},
+    {"--port", "the report server"},      {"--update", "the report server"},
+    {"--json", "the run listing"},        {"--yes", "project scaffolding"},
 };
 
 std::string join_command_line(int argc, const char* const* argv) {
@@ -81,53 +78,101 @@ ParseResult parse_cli(int argc, const char* const* argv) {
       ->expected(0, 2);
 
   const char* sets = "Parameter sets";
-  app.add_option("-p,--params", run.params, "Parameters file (plugin or YAML); repeatable, read in order; default: the experiment itself")->group(sets);
-  app.add_option("-n,--names", run.names, "Keep only the parameter sets with this name; repeatable")->group(sets);
-  app.add_option("--indices", run.indices, "Keep sets at index N or range A-B (B exclusive) within each params file; repeatable")->group(sets);
-  app.add_option("--global-indices", run.global_indices, "Keep sets at index N or range A-B of the combined list; repeatable")->group(sets);
+  app.add_option(
+         "-p,--params", run.params,
+         "Parameters file (plugin or YAML); repeatable, read in order; default: the experiment itself")
+      ->group(sets);
+  app.add_option("-n,--names", run.names, "Keep only the parameter sets with this name; repeatable")
+      ->group(sets);
+  app.add_option("--indices", run.indices,
+                 "Keep sets at index N or range A-B (B exclusive) within each params file; repeatable")
+      ->group(sets);
+  app.add_option("--global-indices", run.global_indices,
+                 "Keep sets at index N or range A-B of the combined list; repeatable")
+      ->group(sets);
   app.add_flag("--hashes", run.hashes, "Print '<hash> <name>' for each selected set and exit")->group(sets);
-  app.add_option("--print-params", run.print_params, "Print the selected sets (or the registry entries whose hash starts with the argument) as JSON and exit")
-      ->expected(0, 1)->default_str("")->group(sets);
+  app.add_option("--print-params", run.print_params,
+                 "Print the selected sets (or the registry entries whose hash starts with the argument) as "
+                 "JSON and exit")
+      ->expected(0, 1)
+      ->default_str("")
+      ->group(sets);
 
   const char* cache = "Caching";
-  app.add_option("-c,--cache", run.cache, "Read and write cached artifacts in DIR instead of the configured cache_path")->group(cache);
-  app.add_flag("--overwrite", run.overwrite, "Ignore every cached artifact (caches are still written)")->group(cache);
-  app.add_option("--overwrite-stage", run.overwrite_stages, "Rerun STAGE and every stage downstream of it; repeatable")->group(cache);
-  app.add_option("--prefix,--name", run.prefix, "Cache file name prefix instead of the experiment name")->group(cache);
-  app.add_flag("--lazy", run.lazy, "Treat every stage output as lazy (kept on disk until read)")->group(cache);
+  app.add_option("-c,--cache", run.cache,
+                 "Read and write cached artifacts in DIR instead of the configured cache_path")
+      ->group(cache);
+  app.add_flag("--overwrite", run.overwrite, "Ignore every cached artifact (caches are still written)")
+      ->group(cache);
+  app.add_option("--overwrite-stage", run.overwrite_stages,
+                 "Rerun STAGE and every stage downstream of it; repeatable")
+      ->group(cache);
+  app.add_option("--prefix,--name", run.prefix, "Cache file name prefix instead of the experiment name")
+      ->group(cache);
+  app.add_flag("--lazy", run.lazy, "Treat every stage output as lazy (kept on disk until read)")
+      ->group(cache);
   app.add_flag("--ignore-lazy", run.ignore_lazy, "Keep lazy outputs in memory")->group(cache);
-  app.add_flag("--dry", run.dry, "Write nothing at all: no cache, store, log, report or registry")->group(cache);
+  app.add_flag("--dry", run.dry, "Write nothing at all: no cache, store, log, report or registry")
+      ->group(cache);
   app.add_flag("--dry-cache", run.dry_cache, "Read the cache but write no cache files")->group(cache);
-  app.add_flag("-s,--store-full", run.store_full, "Copy artifacts, log, report and environment into a run folder under runs_path")->group(cache);
+  app.add_flag("-s,--store-full", run.store_full,
+               "Copy artifacts, log, report and environment into a run folder under runs_path")
+      ->group(cache);
 
   const char* exec = "Execution";
-  app.add_flag("--map", run.map, "Print each record's stages and artifacts with their cache status, then exit")->group(exec);
+  app.add_flag("--map", run.map,
+               "Print each record's stages and artifacts with their cache status, then exit")
+      ->group(exec);
   app.add_flag("--paths", run.paths, "Print every expected cache and metadata path, then exit")->group(exec);
-  app.add_flag("--no-dag", run.no_dag, "Run stages in program order, skipping only on cache hits (no map pass)")->group(exec);
-  app.add_option("--stage-timeout", run.stage_timeout, "Fail a stage that runs longer than SECONDS")->group(exec);
+  app.add_flag("--no-dag", run.no_dag,
+               "Run stages in program order, skipping only on cache hits (no map pass)")
+      ->group(exec);
+  app.add_option("--stage-timeout", run.stage_timeout, "Fail a stage that runs longer than SECONDS")
+      ->group(exec);
 
   const char* parallel = "Parallel runs";
-  app.add_option("--parallel", run.parallel, "Split the sets over N processes, then do the full run")->check(CLI::PositiveNumber)->group(parallel);
-  app.add_flag("--parallel-mode,--parallel-safe", run.parallel_mode, "Cache only: write no store entry and no report")->group(parallel);
-  app.add_flag("--slurm", run.slurm, "Run the --parallel ranges (or one task per set) as a Slurm job array")->group(parallel);
-  app.add_option("--slurm-args", run.slurm_args, "Extra sbatch arguments, e.g. \"--partition=gpu --time=1:00:00\"")->group(parallel);
+  app.add_option("--parallel", run.parallel, "Split the sets over N processes, then do the full run")
+      ->check(CLI::PositiveNumber)
+      ->group(parallel);
+  app.add_flag("--parallel-mode,--parallel-safe", run.parallel_mode,
+               "Cache only: write no store entry and no report")
+      ->group(parallel);
+  app.add_flag("--slurm", run.slurm, "Run the --parallel ranges (or one task per set) as a Slurm job array")
+      ->group(parallel);
+  app.add_option("--slurm-args", run.slurm_args,
+                 "Extra sbatch arguments, e.g. \"--partition=gpu --time=1:00:00\"")
+      ->group(parallel);
 
   const char* output = "Output";
   app.add_flag("-v,--verbose", run.verbose, "Include debug messages")->group(output);
-  app.add_flag("--quiet", run.quiet, "No log messages on the console (the log file still gets them)")->group(output);
+  app.add_flag("--quiet", run.quiet, "No log messages on the console (the log file still gets them)")
+      ->group(output);
   app.add_flag("--progress", run.progress, "Live progress bars per record and overall")->group(output);
   app.add_flag("--plain", run.plain, "Console lines exactly as in the log file")->group(output);
   app.add_flag("--no-color", run.no_color, "No terminal colours")->group(output);
   app.add_flag("--no-log", run.no_log, "Write no log file")->group(output);
-  app.add_flag("--log-errors", run.log_errors, "Also capture the experiment's stderr in the log file")->group(output);
-  app.add_option("--notes", run.notes, "Run notes; without TEXT, open $EDITOR")->expected(0, 1)->default_str("")->group(output);
-  app.add_flag("--notebook", run.notebook, "Write a Jupyter notebook that loads this run's artifacts")->group(output);
-  app.add_flag("--docker", run.docker, "Build a docker image of the run (implies --store-full)")->group(output);
+  app.add_flag("--log-errors", run.log_errors, "Also capture the experiment's stderr in the log file")
+      ->group(output);
+  app.add_option("--notes", run.notes, "Run notes; without TEXT, open $EDITOR")
+      ->expected(0, 1)
+      ->default_str("")
+      ->group(output);
+  app.add_flag("--notebook", run.notebook, "Write a Jupyter notebook that loads this run's artifacts")
+      ->group(output);
+  app.add_flag("--docker", run.docker, "Build a docker image of the run (implies --store-full)")
+      ->group(output);
 
   const char* serve = "reports, runs and init";
-  app.add_option("--host", options.reports.host, "reports: address to listen on")->capture_default_str()->group(serve);
-  app.add_option("--port", options.reports.port, "reports: port to listen on")->capture_default_str()->check(CLI::Range(1, 65535))->group(serve);
-  app.add_flag("--update", options.reports.update, "reports: rebuild the report index from the folders found, then exit")->group(serve);
+  app.add_option("--host", options.reports.host, "reports: address to listen on")
+      ->capture_default_str()
+      ->group(serve);
+  app.add_option("--port", options.reports.port, "reports: port to listen on")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65535))
+      ->group(serve);
+  app.add_flag("--update", options.reports.update,
+               "reports: rebuild the report index from the folders found, then exit")
+      ->group(serve);
   app.add_flag("--json", options.json, "runs: print the runs as JSON")->group(serve);
   app.add_flag("--yes", options.yes, "init: accept every default path without asking")->group(serve);
 
@@ -169,7 +214,8 @@ ParseResult parse_cli(int argc, const char* const* argv) {
                   " is still being built)");
     }
   }
-  if (options.command == Command::reports || options.command == Command::runs || options.command == Command::init) {
+  if (options.command == Command::reports || options.command == Command::runs ||
+      options.command == Command::init) {
     return fail("'" + first + "' is not available yet in this release");
   }
   return {std::move(options), 0};

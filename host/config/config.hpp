@@ -7,7 +7,7 @@
 namespace cf::host {
 
 struct Config {
-  std::filesystem::path root;               // every relative path below is taken from here
+  std::filesystem::path root;                 // every relative path below is taken from here
   std::optional<std::filesystem::path> file;  // the config file, when one was found
 
   std::filesystem::path experiments_dir;

@@ -2,73 +2,21 @@
 
 #include "cli/options.hpp"
 #include "config/config.hpp"
+#include "params/param_sets.hpp"
 #include "plugin/discovery.hpp"
 #include "plugin/loaded_plugin.hpp"
 #include "plugin/string_sink.hpp"
 #include "util/error.hpp"
 
 #include <rapidjson/document.h>
+#include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <iostream>
 
 namespace cf::host {
 namespace {
-
-std::filesystem::path plugin_file(const std::filesystem::path& folder, const std::string& name) {
-  auto path = folder / relative_path_of(name);
-  path += kPluginExtension;
-  return path;
-}
-
-struct ParamsSource {
-  std::string name;
-  std::filesystem::path path;
-  bool yaml = false;
-};
-
-ParamsSource find_params_file(const Config& config, const std::string& name) {
-  for (const auto& folder : {config.params_dir, config.experiments_dir}) {
-    if (auto path = plugin_file(folder, name); std::filesystem::is_regular_file(path)) return {name, path, false};
-    for (const char* extension : {".yaml", ".yml"}) {
-      auto path = folder / relative_path_of(name);
-      path += extension;
-      if (std::filesystem::is_regular_file(path)) return {name, path, true};
-    }
-  }
-  throw UserError("parameters file '" + name + "' could not be found in either the params folder ('" +
-                  display_path(config.params_dir) + "') or the experiments folder ('" +
-                  display_path(config.experiments_dir) + "')");
-}
-
-rapidjson::Document collect_param_sets(const Config& config, const RunOptions& options) {
-  rapidjson::Document all(rapidjson::kArrayType);
-  const std::vector<std::string> names =
-      options.params.empty() ? std::vector<std::string>{options.experiment} : options.params;
-  for (const std::string& name : names) {
-    const ParamsSource source = find_params_file(config, name);
-    if (source.yaml) {
-      throw UserError(display_path(source.path) + ": YAML parameter files can be listed but not yet run in this release");
-    }
-    const LoadedPlugin plugin(source.path);
-    StringSink out;
-    StringSink error;
-    if (plugin.params().get_params(out.sink(), error.sink()) != CF_OK) {
-      throw UserError("parameters file '" + name + "': get_params() failed: " + error.text);
-    }
-    rapidjson::Document sets;
-    sets.Parse(out.text.data(), out.text.size());
-    if (sets.HasParseError() || !sets.IsArray()) {
-      throw UserError("parameters file '" + name + "' did not return a list of parameter sets");
-    }
-    for (auto& set : sets.GetArray()) all.PushBack(rapidjson::Value(set, all.GetAllocator()), all.GetAllocator());
-  }
-  if (all.Empty()) {
-    throw UserError("No parameter sets found, check that the params files return non-empty lists");
-  }
-  return all;
-}
 
 void log_to_console(void*, cf_log_level level, cf_str message) {
   static constexpr const char* kNames[] = {"DEBUG", "INFO", "WARNING", "ERROR"};
@@ -76,25 +24,68 @@ void log_to_console(void*, cf_log_level level, cf_str message) {
   std::cout << kNames[index] << " - " << std::string_view(message.data, message.size) << std::endl;
 }
 
+std::string sets_array(const std::vector<SelectedSet>& sets) {
+  std::string json = "[";
+  for (const auto& set : sets) {
+    if (json.size() > 1) json += ',';
+    json += set.json;
+  }
+  return json + "]";
+}
+
+bool looks_like_hash_prefix(const std::string& text) {
+  return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+}
+
+// --print-params [NAME]: the selected sets (or those named NAME) as indented JSON.
+int print_params(const std::vector<SelectedSet>& sets, const std::string& wanted) {
+  std::vector<SelectedSet> shown;
+  std::copy_if(sets.begin(), sets.end(), std::back_inserter(shown),
+               [&](const SelectedSet& set) { return wanted.empty() || set.name == wanted; });
+  if (shown.empty()) {
+    if (looks_like_hash_prefix(wanted)) {
+      throw UserError("--print-params '" + wanted +
+                      "': no selected set has that name, and looking up hash prefixes needs the run store "
+                      "(not available yet in this release)");
+    }
+    throw UserError("--print-params '" + wanted + "': no selected parameter set has that name");
+  }
+  rapidjson::Document document;
+  const std::string json = sets_array(shown);
+  document.Parse(json.c_str());
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
+  writer.SetIndent(' ', 2);
+  document.Accept(writer);
+  std::cout << buffer.GetString() << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int run_experiment(const Config& config, const RunOptions& options) {
-  const auto experiment_path = plugin_file(config.experiments_dir, options.experiment);
+  auto experiment_path = config.experiments_dir / relative_path_of(options.experiment);
+  experiment_path += kPluginExtension;
   if (!std::filesystem::is_regular_file(experiment_path)) {
     throw UserError("experiment '" + options.experiment + "' not found: no " + display_path(experiment_path) +
                     " (see experiment ls)");
   }
   const LoadedPlugin experiment(experiment_path);
   const cf_experiment_api& api = experiment.experiment();
-  const rapidjson::Document sets = collect_param_sets(config, options);
+  const std::vector<SelectedSet> sets = select_param_sets(config, options, experiment);
 
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  sets.Accept(writer);
+  if (options.hashes) {
+    for (const auto& set : sets) std::cout << set.hash << ' ' << set.name << '\n';
+    return 0;
+  }
+  if (options.print_params) return print_params(sets, *options.print_params);
 
+  const std::string json = sets_array(sets);
   const cf_host_api host{sizeof(cf_host_api), CF_ABI_VERSION, nullptr, &log_to_console};
   StringSink error;
-  if (api.run(&host, cf_str{buffer.GetString(), buffer.GetSize()}, error.sink()) != CF_OK) {
+  if (api.run(&host, cf_str{json.data(), json.size()}, error.sink()) != CF_OK) {
     std::cerr << "error: experiment '" << options.experiment << "' failed: " << error.text << "\n";
     return 1;
   }

@@ -68,7 +68,8 @@ std::optional<std::string> read_elf_section(const std::filesystem::path& path,
   Elf64_Ehdr header{};
   if (file_size < sizeof header) throw UserError("truncated ELF file (header)");
   file.read_at(&header, sizeof header, 0);
-  if (header.e_type != ET_DYN) throw UserError("not a shared object (ELF type " + std::to_string(header.e_type) + ")");
+  if (header.e_type != ET_DYN)
+    throw UserError("not a shared object (ELF type " + std::to_string(header.e_type) + ")");
   if (header.e_shentsize != sizeof(Elf64_Shdr)) throw UserError("corrupt ELF file (section header size)");
 
   // Large section counts live in the first section header (ELF extended numbering).
@@ -101,7 +102,8 @@ std::optional<std::string> read_elf_section(const std::filesystem::path& path,
     const std::size_t name_length = strnlen(name, name_table.size() - section.sh_name);
     if (std::string_view(name, name_length) != section_name) continue;
     if (section.sh_type == SHT_NOBITS) return std::string();
-    if (!fits(section.sh_offset, section.sh_size, file_size)) throw UserError("truncated ELF file (metadata section)");
+    if (!fits(section.sh_offset, section.sh_size, file_size))
+      throw UserError("truncated ELF file (metadata section)");
     std::string contents(section.sh_size, '\0');
     file.read_at(contents.data(), section.sh_size, section.sh_offset);
     return contents;

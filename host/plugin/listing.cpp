@@ -18,7 +18,8 @@ struct Section {
 };
 
 std::string missing_folder_warning(const std::filesystem::path& folder) {
-  return "[WARNING - path: '" + display_path(folder) + "' does not exist. Double check curifactory_config.json]";
+  return "[WARNING - path: '" + display_path(folder) +
+         "' does not exist. Double check curifactory_config.json]";
 }
 
 std::string row(const std::string& name, const std::string& description) {
@@ -45,7 +46,8 @@ void list_folder(const std::filesystem::path& folder, bool experiments_folder, S
     }
     try {
       const PluginMetadata metadata = read_plugin_metadata(file.path);
-      if (metadata.is_experiment && experiments_folder) experiments.rows.push_back(row(file.name, metadata.description));
+      if (metadata.is_experiment && experiments_folder)
+        experiments.rows.push_back(row(file.name, metadata.description));
       if (metadata.is_params) params.rows.push_back(row(file.name, metadata.description));
     } catch (const UserError& e) {
       (experiments_folder ? experiments : params).rows.push_back(file.name + " [ERROR - " + e.what() + "]");

@@ -13,7 +13,8 @@ namespace {
 std::string string_member(const rapidjson::Value& record, const char* key) {
   const auto it = record.FindMember(key);
   if (it == record.MemberEnd()) return {};
-  if (!it->value.IsString()) throw UserError(std::string("corrupt metadata (\"") + key + "\" is not a string)");
+  if (!it->value.IsString())
+    throw UserError(std::string("corrupt metadata (\"") + key + "\" is not a string)");
   return {it->value.GetString(), it->value.GetStringLength()};
 }
 

@@ -71,9 +71,11 @@ double predict_ridge(const std::vector<double>& coefficients, double x) {
 
 double predict_knn(const Dataset& train, int k, double x) {
   std::vector<std::pair<double, double>> by_distance;
-  for (std::size_t i = 0; i < train.x.size(); ++i) by_distance.emplace_back(std::abs(train.x[i] - x), train.y[i]);
+  for (std::size_t i = 0; i < train.x.size(); ++i)
+    by_distance.emplace_back(std::abs(train.x[i] - x), train.y[i]);
   const auto count = std::min<std::size_t>(static_cast<std::size_t>(k), by_distance.size());
-  std::partial_sort(by_distance.begin(), by_distance.begin() + static_cast<std::ptrdiff_t>(count), by_distance.end());
+  std::partial_sort(by_distance.begin(), by_distance.begin() + static_cast<std::ptrdiff_t>(count),
+                    by_distance.end());
   double sum = 0.0;
   for (std::size_t i = 0; i < count; ++i) sum += by_distance[i].second;
   return sum / static_cast<double>(count);
@@ -98,7 +100,8 @@ double score(const RegressionParams& p) {
   double residual = 0.0;
   double total = 0.0;
   for (std::size_t i = split; i < all.x.size(); ++i) {
-    const double guess = p.model == "ridge" ? predict_ridge(coefficients, all.x[i]) : predict_knn(train, p.k, all.x[i]);
+    const double guess =
+        p.model == "ridge" ? predict_ridge(coefficients, all.x[i]) : predict_knn(train, p.k, all.x[i]);
     residual += (all.y[i] - guess) * (all.y[i] - guess);
     total += (all.y[i] - mean) * (all.y[i] - mean);
   }

@@ -8,19 +8,23 @@
 namespace cf::test {
 namespace {
 
-bool one_line(const std::string& text) { return std::count(text.begin(), text.end(), '\n') == 1; }
+bool one_line(const std::string& text) {
+  return std::count(text.begin(), text.end(), '\n') == 1;
+}
 
 TEST(Cli, HelpDocumentsEveryFlagOfTheGuide) {
   TempProject project;
   const CommandResult result = project.experiment("--help");
   EXPECT_EQ(result.exit_code, 0);
   for (const char* flag :
-       {"-p,--params", "-n,--names", "--indices", "--global-indices", "--parallel", "--parallel-mode",
-        "--parallel-safe", "--no-log", "--overwrite", "--overwrite-stage", "-s,--store-full", "-c,--cache",
-        "--lazy", "--ignore-lazy", "-v,--verbose", "--progress", "--map", "--no-dag", "--quiet", "--no-color",
-        "--plain", "--dry", "--dry-cache", "--log-errors", "--prefix,--name", "--notes", "--docker", "--notebook",
-        "--port", "--host", "--update", "--paths", "--hashes", "--print-params", "--version", "--slurm",
-        "--slurm-args", "--stage-timeout"}) {
+       {"-p,--params",     "-n,--names",      "--indices",      "--global-indices", "--parallel",
+        "--parallel-mode", "--parallel-safe", "--no-log",       "--overwrite",      "--overwrite-stage",
+        "-s,--store-full", "-c,--cache",      "--lazy",         "--ignore-lazy",    "-v,--verbose",
+        "--progress",      "--map",           "--no-dag",       "--quiet",          "--no-color",
+        "--plain",         "--dry",           "--dry-cache",    "--log-errors",     "--prefix,--name",
+        "--notes",         "--docker",        "--notebook",     "--port",           "--host",
+        "--update",        "--paths",         "--hashes",       "--print-params",   "--version",
+        "--slurm",         "--slurm-args",    "--stage-timeout"}) {
     EXPECT_NE(result.out.find(flag), std::string::npos) << "--help does not document " << flag;
   }
 }
@@ -78,21 +82,26 @@ TEST(Cli, RunErrorsNameWhatIsWrong) {
   } cases[] = {
       {"nothere", "error: experiment 'nothere' not found: no experiments/nothere.so (see experiment ls)\n"},
       {"alpha -p nope",
-       "error: parameters file 'nope' could not be found in either the params folder ('params') or the experiments "
+       "error: params file 'nope' could not be found in either the params folder ('params') or the "
+       "experiments "
        "folder ('experiments')\n"},
       {"future",
        "error: experiments/future.so: built for plugin ABI version 999 but this experiment host supports "
        "version 1; rebuild it against this SDK\n"},
       {"text", "error: experiments/text.so: not an ELF file\n"},
       {"claims",
-       "error: experiments/claims.so: missing entry point 'curifactory_experiment' (the plugin does not provide "
+       "error: experiments/claims.so: missing entry point 'curifactory_experiment' (the plugin does not "
+       "provide "
        "this kind)\n"},
       {"nested",
-       "error: experiments/nested.so: missing entry point 'curifactory_params' (the plugin does not provide this "
+       "error: experiments/nested.so: missing entry point 'curifactory_params' (the plugin does not provide "
+       "this "
        "kind)\n"},
-      {"alpha -p thrower", "error: parameters file 'thrower' did not return a list of parameter sets\n"},
+      {"alpha -p thrower",
+       "error: params file 'thrower' (experiments/thrower.so) did not return a list of parameter sets\n"},
       {"thrower -p alpha", "error: experiment 'thrower' failed: boom in run\n"},
-      {"nested -p alpha", "error: experiment 'nested' failed: parameter set 0 ('first'): unknown field 'a'\n"},
+      {"nested -p alpha",
+       "error: params file 'alpha' (experiments/alpha.so, index 0), set 'first': unknown field 'a'\n"},
   };
   for (const auto& c : cases) {
     const CommandResult result = project.experiment(c.arguments);

@@ -15,7 +15,8 @@ void fill_project(const TempProject& project) {
   project.add_plugin("marker_experiment", "experiments/marker.so");
   project.add_plugin("wrong_abi_metadata", "experiments/future.so");
   project.add_plugin("listed_params", "params/sweep.so");
-  project.write("params/grid.yaml", "# A YAML grid\n# over two values\n- name: a\n  a: 1\n- name: b\n  a: 2\n");
+  project.write("params/grid.yaml",
+                "# A YAML grid\n# over two values\n- name: a\n  a: 1\n- name: b\n  a: 2\n");
   project.write("params/plain.yml", "- name: only\n");
   project.write("params/bad.yaml", "- name: a\n  a: [1, 2\n");
   project.write("params/broken.so", "this is not a shared object\n");
@@ -56,8 +57,8 @@ TEST(Ls, FindsTheConfigInAParentFolder) {
   fill_project(project);
   project.write("curifactory_config.json", R"({"experiments_module_name": "experiments"})");
   project.write("notebooks/deep/er/.keep", "");
-  const CommandResult result = run_shell(project.root() / "notebooks/deep/er",
-                                         shell_quote(CF_EXPERIMENT_BIN) + " ls");
+  const CommandResult result =
+      run_shell(project.root() / "notebooks/deep/er", shell_quote(CF_EXPERIMENT_BIN) + " ls");
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.out, kExpectedListing);
 }
@@ -114,7 +115,8 @@ TEST(Ls, MalformedConfigIsAOneLineError) {
   const CommandResult result = project.experiment("ls");
   EXPECT_NE(result.exit_code, 0);
   EXPECT_EQ(result.out, "");
-  EXPECT_EQ(result.err.rfind("error: curifactory_config.json: malformed JSON at offset 28", 0), 0u) << result.err;
+  EXPECT_EQ(result.err.rfind("error: curifactory_config.json: malformed JSON at offset 28", 0), 0u)
+      << result.err;
   EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1);
 }
 

@@ -21,7 +21,7 @@ message(STATUS "Curifactory_DIR=${Curifactory_DIR}")
 curifactory_add_experiment(my_exp my_exp.cpp OUTPUT_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/experiments)
 )cmake";
 
-constexpr const char* kExperimentSource = R"cpp(// Built only against the installed Curifactory package.
+constexpr const char* kExperimentSource = R"src(// Built only against the installed Curifactory package.
 #include <curifactory/curifactory.hpp>
 
 #include <string>
@@ -48,7 +48,7 @@ cf::ParamSets<GreetingParams> get_params() {
 
 CF_EXPERIMENT(GreetingParams, run);
 CF_GET_PARAMS(get_params);
-)cpp";
+)src";
 
 constexpr const char* kProjectConfig = R"json({
   "experiments_module_name": "experiments",
@@ -93,8 +93,9 @@ TEST(SdkPackage, ExternalProjectBuildsListsAndRunsAnExperimentFromTheInstalledPa
   const auto build = source / "build";
   const std::string cmake = shell_quote(CF_CMAKE_COMMAND);
 
-  const CommandResult install = run_shell(workspace.root(), cmake + " --install " + shell_quote(CF_BINARY_DIR) +
-                                                                " --prefix " + shell_quote(prefix.string()));
+  const CommandResult install =
+      run_shell(workspace.root(), cmake + " --install " + shell_quote(CF_BINARY_DIR) + " --prefix " +
+                                      shell_quote(prefix.string()));
   ASSERT_TRUE(succeeded("cmake --install", install));
   const auto installed_experiment = prefix / "bin" / "experiment";
   ASSERT_TRUE(std::filesystem::is_regular_file(installed_experiment)) << install.out;

@@ -18,7 +18,9 @@ void run(cf::ParamSets<ListedParams> sets, cf::Manager& manager) {
   }
 }
 
-cf::ParamSets<ListedParams> get_params() { return {{"first", {.a = 5}}, {"second", {}}}; }
+cf::ParamSets<ListedParams> get_params() {
+  return {{"first", {.a = 5}}, {"second", {}}};
+}
 
 CF_EXPERIMENT(ListedParams, run);
 CF_GET_PARAMS(get_params);

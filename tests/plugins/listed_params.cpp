@@ -12,6 +12,8 @@ struct ListedParams {
 };
 CF_PARAMS(ListedParams, a, b, label);
 
-cf::ParamSets<ListedParams> get_params() { return {{"p_one", {.a = 10, .label = "one"}}, {"p_two", {.b = 0.5}}}; }
+cf::ParamSets<ListedParams> get_params() {
+  return {{"p_one", {.a = 10, .label = "one"}}, {"p_two", {.b = 0.5}}};
+}
 
 CF_GET_PARAMS(get_params);

@@ -19,8 +19,12 @@ struct MarkerParams {
 };
 CF_PARAMS(MarkerParams, unused);
 
-void run(cf::ParamSets<MarkerParams>, cf::Manager& manager) { manager.info(marker_written ? "marker run" : "?"); }
-cf::ParamSets<MarkerParams> get_params() { return {{"only", {}}}; }
+void run(cf::ParamSets<MarkerParams>, cf::Manager& manager) {
+  manager.info(marker_written ? "marker run" : "?");
+}
+cf::ParamSets<MarkerParams> get_params() {
+  return {{"only", {}}};
+}
 
 CF_EXPERIMENT(MarkerParams, run);
 CF_GET_PARAMS(get_params);

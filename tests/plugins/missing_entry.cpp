@@ -4,4 +4,6 @@
 CF_DESCRIPTION("Claims to be an experiment");
 CF_DETAIL_METADATA("kind", "experiment");
 
-int missing_entry_helper(int x) { return x + 1; }
+int missing_entry_helper(int x) {
+  return x + 1;
+}

@@ -14,7 +14,9 @@ struct ThrowingParams {
 };
 CF_PARAMS(ThrowingParams, a, b, label);
 
-void run(cf::ParamSets<ThrowingParams>, cf::Manager&) { throw std::runtime_error("boom in run"); }
+void run(cf::ParamSets<ThrowingParams>, cf::Manager&) {
+  throw std::runtime_error("boom in run");
+}
 CF_EXPERIMENT(ThrowingParams, run);
 
 static cf_status not_a_list(cf_sink out, cf_sink) {

@@ -54,7 +54,8 @@ TEST(Config, MalformedJsonNamesTheFile) {
     load_config(folder.path());
     FAIL() << "expected an error";
   } catch (const UserError& e) {
-    EXPECT_NE(std::string(e.what()).find("curifactory_config.json: malformed JSON"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("curifactory_config.json: malformed JSON"), std::string::npos)
+        << e.what();
   }
 }
 

@@ -48,7 +48,10 @@ TEST(ElfSection, WorksOnAStrippedPlugin) {
 TEST(ElfSection, NonElfFile) {
   ScratchFolder folder;
   EXPECT_EQ(error_of(folder.write("text.so", "this is not a shared object\n")), "not an ELF file");
-  EXPECT_EQ(error_of(folder.write("tiny.so", "\x7f" "EL")), "not an ELF file");
+  EXPECT_EQ(error_of(folder.write("tiny.so",
+                                  "\x7f"
+                                  "EL")),
+            "not an ELF file");
   EXPECT_EQ(error_of(folder.write("empty.so", "")), "not an ELF file");
 }
 

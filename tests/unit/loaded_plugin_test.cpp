@@ -25,7 +25,9 @@ std::string error_of(Fn&& fn) {
   return "no error";
 }
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 TEST(LoadedPlugin, CallsBothEntryPointsOfAnExperimentWithParams) {
   const LoadedPlugin plugin(test_plugin("listed_experiment"));
@@ -43,9 +45,11 @@ TEST(LoadedPlugin, NormalizeCompletesDefaults) {
   StringSink out;
   StringSink error;
   const std::string set = R"({"name":"partial","b":7})";
-  ASSERT_EQ(plugin.experiment().normalize_params(cf_str{set.data(), set.size()}, out.sink(), error.sink()), CF_OK)
+  ASSERT_EQ(plugin.experiment().normalize_params(cf_str{set.data(), set.size()}, out.sink(), error.sink()),
+            CF_OK)
       << error.text;
-  EXPECT_EQ(out.text, R"({"name":"partial","a":1,"b":7.0,"label":"x"})");
+  EXPECT_EQ(out.text, R"({"name":"partial","a":1,"b":7.0,"label":"x",)"
+                      R"("hash_representations":{"a":"1","b":"7.0","label":"'x'"}})");
 }
 
 TEST(LoadedPlugin, ExceptionsComeBackAsErrorMessages) {
@@ -63,7 +67,8 @@ TEST(LoadedPlugin, MissingEntryPointIsAClearError) {
   EXPECT_TRUE(contains(error, "missing_entry.so: missing entry point 'curifactory_experiment'")) << error;
 
   const LoadedPlugin experiment_only(test_plugin("nested_experiment"));
-  EXPECT_TRUE(contains(error_of([&] { experiment_only.params(); }), "missing entry point 'curifactory_params'"));
+  EXPECT_TRUE(
+      contains(error_of([&] { experiment_only.params(); }), "missing entry point 'curifactory_params'"));
 }
 
 TEST(LoadedPlugin, WrongAbiInMetadataIsRefusedBeforeLoading) {
@@ -74,7 +79,8 @@ TEST(LoadedPlugin, WrongAbiInMetadataIsRefusedBeforeLoading) {
 TEST(LoadedPlugin, WrongAbiAtTheEntryPointIsRefused) {
   const LoadedPlugin plugin(test_plugin("wrong_abi_entry"));
   const std::string error = error_of([&] { plugin.experiment(); });
-  EXPECT_TRUE(contains(error, "wrong_abi_entry.so: entry point 'curifactory_experiment' reports plugin ABI version 2"))
+  EXPECT_TRUE(contains(
+      error, "wrong_abi_entry.so: entry point 'curifactory_experiment' reports plugin ABI version 2"))
       << error;
 }
 

@@ -51,8 +51,8 @@ std::string error_of(const std::string& json) {
 }
 
 TEST(SdkJson, RoundTripsNestedValues) {
-  const Model model =
-      parse(R"({"layers":[{"units":4},{"activation":"tanh"}],"rates":{"a":0.5},"seed":7,"dropout":true,"lr":1e-3})");
+  const Model model = parse(
+      R"({"layers":[{"units":4},{"activation":"tanh"}],"rates":{"a":0.5},"seed":7,"dropout":true,"lr":1e-3})");
   ASSERT_EQ(model.layers.size(), 2u);
   EXPECT_EQ(model.layers[0].units, 4);
   EXPECT_EQ(model.layers[0].activation, "relu");
@@ -60,9 +60,10 @@ TEST(SdkJson, RoundTripsNestedValues) {
   EXPECT_EQ(model.rates.at("a"), 0.5);
   EXPECT_EQ(model.seed, 7);
   EXPECT_TRUE(model.dropout);
-  EXPECT_EQ(write(model),
-            R"({"layers":[{"units":4,"activation":"relu"},{"units":8,"activation":"tanh"}],"rates":{"a":0.5},)"
-            R"("seed":7,"dropout":true,"lr":0.001,"small":1})");
+  EXPECT_EQ(
+      write(model),
+      R"({"layers":[{"units":4,"activation":"relu"},{"units":8,"activation":"tanh"}],"rates":{"a":0.5},)"
+      R"("seed":7,"dropout":true,"lr":0.001,"small":1})");
   EXPECT_EQ(write(parse(write(model))), write(model));
 }
 
@@ -75,7 +76,8 @@ TEST(SdkJson, AbsentFieldsKeepDefaultsAndNullClearsOptionals) {
 
 TEST(SdkJson, MistypedValuesNameTheirPath) {
   EXPECT_EQ(error_of(R"({"lr":"fast"})"), "field 'lr': expected a number, got a string");
-  EXPECT_EQ(error_of(R"({"layers":[{"units":1.5}]})"), "field 'layers[0].units': expected an integer, got a number");
+  EXPECT_EQ(error_of(R"({"layers":[{"units":1.5}]})"),
+            "field 'layers[0].units': expected an integer, got a number");
   EXPECT_EQ(error_of(R"({"rates":{"a":true}})"), "field 'rates['a']': expected a number, got a boolean");
   EXPECT_EQ(error_of(R"({"small":300})"), "field 'small': integer out of range");
   EXPECT_EQ(error_of(R"({"dropout":1})"), "field 'dropout': expected a boolean, got an integer");
@@ -83,7 +85,8 @@ TEST(SdkJson, MistypedValuesNameTheirPath) {
 
 TEST(SdkJson, UnknownKeysSuggestTheClosestField) {
   EXPECT_EQ(error_of(R"({"dropuot":true})"), "unknown field 'dropuot' (did you mean 'dropout'?)");
-  EXPECT_EQ(error_of(R"({"layers":[{"unit":3}]})"), "unknown field 'layers[0].unit' (did you mean 'layers[0].units'?)");
+  EXPECT_EQ(error_of(R"({"layers":[{"unit":3}]})"),
+            "unknown field 'layers[0].unit' (did you mean 'layers[0].units'?)");
   EXPECT_EQ(error_of(R"({"completely_different":1})"), "unknown field 'completely_different'");
 }
 

@@ -75,7 +75,9 @@ typedef struct cf_experiment_api {
   /* Runs the experiment over `param_sets_json`, a JSON array of parameter-set objects. */
   cf_status (*run)(const cf_host_api* host, cf_str param_sets_json, cf_sink error);
   /* Completes one parameter-set object with the defaults of the experiment's params struct
-   * and validates it; writes the full object as JSON to `out`. */
+   * and validates it; writes the full object as JSON to `out`, with an added member
+   * "hash_representations": {field: "<text hashed for it>" | {nested struct's fields}}
+   * holding only the fields that count in the hash. */
   cf_status (*normalize_params)(cf_str param_set_json, cf_sink out, cf_sink error);
 } cf_experiment_api;
 

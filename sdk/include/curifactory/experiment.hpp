@@ -96,18 +96,22 @@ cf_status run_experiment(const cf_host_api* host, cf_str sets_json, cf_sink erro
 template <class P>
 cf_status normalize_params(cf_str set_json, cf_sink out, cf_sink error) noexcept {
   return guarded(error, [&] {
-    const auto set = read_param_set<P>(parse_json(set_json, "a parameter set"), 0);
+    const auto json = parse_json(set_json, "a parameter set");
+    if (!json.IsObject()) throw json_error("expected a mapping, got " + json_kind(json));
+    ParamSet<P> set;
+    set.name = optional_string(json, "name", "UNNAMED");
+    from_json_object(json, set.params, "", reserved_set_keys);
     rapidjson::StringBuffer buffer;
     json_writer w(buffer);
-    write_param_set(w, set);
+    write_param_set(w, set, true);
     write_to(out, {buffer.GetString(), buffer.GetSize()});
   });
 }
 
 template <class P, auto Run>
 const cf_experiment_api* experiment_api() noexcept {
-  static constexpr cf_experiment_api api{sizeof(cf_experiment_api), CF_ABI_VERSION,
-                                         &run_experiment<P, Run>, &normalize_params<P>};
+  static constexpr cf_experiment_api api{sizeof(cf_experiment_api), CF_ABI_VERSION, &run_experiment<P, Run>,
+                                         &normalize_params<P>};
   return &api;
 }
 
@@ -127,14 +131,14 @@ const cf_params_api* params_api() noexcept {
 
 #define CF_DETAIL_EXPORT extern "C" __attribute__((visibility("default")))
 
-#define CF_EXPERIMENT(ParamsType, run_function)                                                 \
-  CF_DETAIL_EXPORT const cf_experiment_api* curifactory_experiment(void) {                      \
-    return ::cf::detail::experiment_api<ParamsType, &run_function>();                           \
-  }                                                                                             \
+#define CF_EXPERIMENT(ParamsType, run_function)                            \
+  CF_DETAIL_EXPORT const cf_experiment_api* curifactory_experiment(void) { \
+    return ::cf::detail::experiment_api<ParamsType, &run_function>();      \
+  }                                                                        \
   CF_DETAIL_METADATA("kind", "experiment")
 
-#define CF_GET_PARAMS(function)                                                                 \
-  CF_DETAIL_EXPORT const cf_params_api* curifactory_params(void) {                              \
-    return ::cf::detail::params_api<&function>();                                               \
-  }                                                                                             \
+#define CF_GET_PARAMS(function)                                    \
+  CF_DETAIL_EXPORT const cf_params_api* curifactory_params(void) { \
+    return ::cf::detail::params_api<&function>();                  \
+  }                                                                \
   CF_DETAIL_METADATA("kind", "params")

@@ -59,8 +59,8 @@ inline std::string json_kind(const rapidjson::Value& v) {
 
 [[noreturn]] inline void mistyped(std::string_view path, std::string_view expected,
                                   const rapidjson::Value& got) {
-  throw json_error("field '" + std::string(path) + "': expected " + std::string(expected) +
-                   ", got " + json_kind(got));
+  throw json_error("field '" + std::string(path) + "': expected " + std::string(expected) + ", got " +
+                   json_kind(got));
 }
 
 inline std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -110,10 +110,17 @@ void from_json_object(const rapidjson::Value& json, T& out, std::string_view pat
     });
     if (!known) {
       std::string message = "unknown field '" + detail::join_path(path, key) + "'";
-      if (!closest.empty() && best <= std::max<std::size_t>(2, key.size() / 3)) {
+      if (!closest.empty() && best <= std::max<std::size_t>(1, key.size() / 3)) {
         message += " (did you mean '" + detail::join_path(path, closest) + "'?)";
       }
       throw json_error(message);
+    }
+  }
+  if constexpr (HasRequiredFields<T>) {
+    for (std::string_view required : cf_required_fields(detail::type_tag<T>{})) {
+      if (!json.HasMember(rapidjson::Value(rapidjson::StringRef(required.data(), required.size())))) {
+        throw json_error("missing required field '" + detail::join_path(path, required) + "'");
+      }
     }
   }
 }

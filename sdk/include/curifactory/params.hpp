@@ -2,6 +2,7 @@
 // computed. get_params() returns them; run() receives the selected ones.
 #pragma once
 
+#include <curifactory/hash.hpp>
 #include <curifactory/json.hpp>
 
 #include <array>
@@ -30,11 +31,10 @@ using ParamSets = std::vector<ParamSet<P>>;
 namespace detail {
 
 // Keys of a parameter-set object that are bookkeeping, not fields of the author's struct.
-inline constexpr std::array<std::string_view, 4> reserved_set_keys = {
-    "name", "hash", "overwrite", "hash_representations"};
+inline constexpr std::array<std::string_view, 4> reserved_set_keys = {"name", "hash", "overwrite",
+                                                                      "hash_representations"};
 
-inline std::string optional_string(const rapidjson::Value& set, const char* key,
-                                   std::string fallback) {
+inline std::string optional_string(const rapidjson::Value& set, const char* key, std::string fallback) {
   const auto it = set.FindMember(key);
   if (it == set.MemberEnd() || it->value.IsNull()) return fallback;
   if (!it->value.IsString()) throw json_error(std::string("field '") + key + "': expected a string");
@@ -56,8 +56,9 @@ ParamSet<P> read_param_set(const rapidjson::Value& json, std::size_t index) {
   return set;
 }
 
+// The set as JSON; with `hash_representations` (for the host's hash) when normalising.
 template <class P>
-void write_param_set(json_writer& w, const ParamSet<P>& set) {
+void write_param_set(json_writer& w, const ParamSet<P>& set, bool with_hash_representations = false) {
   w.StartObject();
   w.Key("name");
   w.String(set.name.data(), static_cast<rapidjson::SizeType>(set.name.size()));
@@ -66,6 +67,10 @@ void write_param_set(json_writer& w, const ParamSet<P>& set) {
     w.String(set.hash.data(), static_cast<rapidjson::SizeType>(set.hash.size()));
   }
   write_fields(w, set.params);
+  if (with_hash_representations) {
+    w.Key("hash_representations");
+    write_hash_representations(w, set.params);
+  }
   w.EndObject();
 }
 

@@ -5,6 +5,7 @@
 
 #include <curifactory/detail/preprocessor.hpp>
 
+#include <array>
 #include <string_view>
 #include <tuple>
 
@@ -22,7 +23,9 @@ struct field_info {
 
 // A type made reflectable by CF_PARAMS.
 template <class T>
-concept Reflected = requires { cf_fields(detail::type_tag<T>{}); };
+concept Reflected = requires {
+  cf_fields(detail::type_tag<T>{});
+};
 
 template <Reflected T>
 constexpr auto fields_of() {
@@ -32,18 +35,33 @@ constexpr auto fields_of() {
 // Calls fn(name, member_reference) for every listed field of `object`, in declaration order.
 template <Reflected T, class Object, class Fn>
 constexpr void for_each_field(Object& object, Fn&& fn) {
-  std::apply([&](const auto&... field) { (fn(field.name, object.*(field.member)), ...); },
-             fields_of<T>());
+  std::apply([&](const auto&... field) { (fn(field.name, object.*(field.member)), ...); }, fields_of<T>());
 }
+
+// Fields that must be present in every parameter set (declared with CF_REQUIRED); the others
+// keep the struct's default when absent.
+template <class T>
+concept HasRequiredFields = requires {
+  cf_required_fields(detail::type_tag<T>{});
+};
 
 }  // namespace cf
 
-#define CF_DETAIL_FIELD_INFO(Type, member)                                                      \
+#define CF_DETAIL_FIELD_INFO(Type, member) \
   ::cf::field_info<Type, decltype(Type::member)>{#member, &Type::member},
 
 // CF_PARAMS(Params, samples, noise, model): declares which fields of Params the SDK maps.
-#define CF_PARAMS(Type, ...)                                                                    \
-  [[maybe_unused]] constexpr auto cf_fields(::cf::detail::type_tag<Type>) {                     \
-    return std::tuple{CF_DETAIL_FOR_EACH(CF_DETAIL_FIELD_INFO, Type, __VA_ARGS__)};             \
-  }                                                                                             \
+#define CF_PARAMS(Type, ...)                                                        \
+  [[maybe_unused]] constexpr auto cf_fields(::cf::detail::type_tag<Type>) {         \
+    return std::tuple{CF_DETAIL_FOR_EACH(CF_DETAIL_FIELD_INFO, Type, __VA_ARGS__)}; \
+  }                                                                                 \
   static_assert(true, "require a semicolon after CF_PARAMS")
+
+#define CF_DETAIL_FIELD_NAME(Type, member) ((void)sizeof(&Type::member), std::string_view(#member)),
+
+// CF_REQUIRED(Params, samples): a set without `samples` is an error instead of a default.
+#define CF_REQUIRED(Type, ...)                                                       \
+  [[maybe_unused]] constexpr auto cf_required_fields(::cf::detail::type_tag<Type>) { \
+    return std::array{CF_DETAIL_FOR_EACH(CF_DETAIL_FIELD_NAME, Type, __VA_ARGS__)};  \
+  }                                                                                  \
+  static_assert(true, "require a semicolon after CF_REQUIRED")

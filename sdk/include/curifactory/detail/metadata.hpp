@@ -95,9 +95,9 @@ consteval auto metadata_record() {
 
 // Places one record in the metadata section. `retain` keeps it under --gc-sections and `used`
 // keeps the compiler from dropping an object nothing references.
-#define CF_DETAIL_METADATA(...)                                                                 \
-  [[gnu::used, gnu::retain, gnu::section(CF_METADATA_SECTION)]] static constexpr auto           \
-  CF_DETAIL_CAT(cf_metadata_record_, __COUNTER__) = ::cf::detail::metadata_record<__VA_ARGS__>()
+#define CF_DETAIL_METADATA(...)                                                                      \
+  [[gnu::used, gnu::retain, gnu::section(CF_METADATA_SECTION)]] static constexpr auto CF_DETAIL_CAT( \
+      cf_metadata_record_, __COUNTER__) = ::cf::detail::metadata_record<__VA_ARGS__>()
 
 // One-line description shown by `experiment ls`.
 #define CF_DESCRIPTION(text) CF_DETAIL_METADATA("description", text)

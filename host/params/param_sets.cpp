@@ -1,0 +1,202 @@
+#include "params/param_sets.hpp"
+
+#include "cli/options.hpp"
+#include "config/config.hpp"
+#include "params/param_hash.hpp"
+#include "params/selection.hpp"
+#include "params/yaml_file.hpp"
+#include "plugin/discovery.hpp"
+#include "plugin/loaded_plugin.hpp"
+#include "plugin/string_sink.hpp"
+#include "util/error.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+namespace cf::host {
+namespace {
+
+// One -p file with its raw sets as the file gave them.
+struct ParamsFile {
+  std::string name;
+  std::filesystem::path path;
+  rapidjson::Document sets;
+  std::optional<YamlParamSets> yaml;  // line numbers, for YAML files
+};
+
+std::filesystem::path with_extension(const std::filesystem::path& folder, const std::string& name,
+                                     const char* extension) {
+  auto path = folder / relative_path_of(name);
+  path += extension;
+  return path;
+}
+
+ParamsFile read_params_file(const Config& config, const std::string& name) {
+  for (const auto& folder : {config.params_dir, config.experiments_dir}) {
+    ParamsFile file{name, {}, rapidjson::Document(), std::nullopt};
+    if (auto path = with_extension(folder, name, kPluginExtension); std::filesystem::is_regular_file(path)) {
+      file.path = path;
+      const LoadedPlugin plugin(path);
+      StringSink out;
+      StringSink error;
+      if (plugin.params().get_params(out.sink(), error.sink()) != CF_OK) {
+        throw UserError("params file '" + name + "' (" + display_path(path) +
+                        "): get_params() failed: " + error.text);
+      }
+      file.sets.Parse(out.text.data(), out.text.size());
+    } else {
+      for (const char* extension : {".yaml", ".yml"}) {
+        if (auto path = with_extension(folder, name, extension); std::filesystem::is_regular_file(path)) {
+          file.path = path;
+          file.yaml = read_yaml_param_sets(path);
+          file.sets.Parse(file.yaml->json.data(), file.yaml->json.size());
+          break;
+        }
+      }
+      if (file.path.empty()) continue;
+    }
+    if (file.sets.HasParseError() || !file.sets.IsArray()) {
+      throw UserError("params file '" + name + "' (" + display_path(file.path) +
+                      ") did not return a list of parameter sets");
+    }
+    for (rapidjson::SizeType i = 0; i < file.sets.Size(); ++i) {
+      if (!file.sets[i].IsObject()) {
+        throw UserError("params file '" + name + "' (" + display_path(file.path) + "), set " +
+                        std::to_string(i) + ": expected a mapping of fields");
+      }
+    }
+    return file;
+  }
+  throw UserError("params file '" + name + "' could not be found in either the params folder ('" +
+                  display_path(config.params_dir) + "') or the experiments folder ('" +
+                  display_path(config.experiments_dir) + "')");
+}
+
+std::string set_name(const rapidjson::Value& set) {
+  const auto it = set.FindMember("name");
+  if (it == set.MemberEnd() || !it->value.IsString()) return "UNNAMED";
+  return {it->value.GetString(), it->value.GetStringLength()};
+}
+
+// Where a normalisation error points in a YAML file: the line of the field it names, else of
+// the set.
+std::string yaml_location(const ParamsFile& file, std::size_t index, const std::string& message) {
+  const auto& yaml = *file.yaml;
+  int line = yaml.set_lines.at(index);
+  if (const auto open = message.find('\''); open != std::string::npos) {
+    const auto close = message.find('\'', open + 1);
+    const std::string path = message.substr(open + 1, close - open - 1);
+    const std::string top = path.substr(0, path.find_first_of(".["));
+    if (const auto it = yaml.key_lines.at(index).find(top); it != yaml.key_lines.at(index).end())
+      line = it->second;
+  }
+  return display_path(file.path) + " line " + std::to_string(line);
+}
+
+SelectedSet normalise(const ParamsFile& file, std::size_t index, const LoadedPlugin& experiment) {
+  rapidjson::StringBuffer raw;
+  rapidjson::Writer<rapidjson::StringBuffer> raw_writer(raw);
+  file.sets[static_cast<rapidjson::SizeType>(index)].Accept(raw_writer);
+
+  SelectedSet selected{
+      file.name, index, set_name(file.sets[static_cast<rapidjson::SizeType>(index)]), {}, {}};
+  StringSink out;
+  StringSink error;
+  if (experiment.experiment().normalize_params(cf_str{raw.GetString(), raw.GetSize()}, out.sink(),
+                                               error.sink()) != CF_OK) {
+    const std::string where = file.yaml ? yaml_location(file, index, error.text)
+                                        : display_path(file.path) + ", index " + std::to_string(index);
+    throw UserError("params file '" + file.name + "' (" + where + "), set '" + selected.name +
+                    "': " + error.text);
+  }
+  rapidjson::Document set;
+  set.Parse(out.text.data(), out.text.size());
+  const auto representations = set.FindMember("hash_representations");
+  if (set.HasParseError() || !set.IsObject() || representations == set.MemberEnd()) {
+    throw UserError(display_path(experiment.path()) + ": normalize_params returned a malformed set");
+  }
+  selected.hash = hash_representations(representations->value);
+  set.RemoveMember("hash_representations");
+  set.RemoveMember("hash");
+  set.AddMember("hash", rapidjson::Value(selected.hash.c_str(), set.GetAllocator()), set.GetAllocator());
+
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  set.Accept(writer);
+  selected.json.assign(buffer.GetString(), buffer.GetSize());
+  return selected;
+}
+
+}  // namespace
+
+std::vector<SelectedSet> select_param_sets(const Config& config, const RunOptions& options,
+                                           const LoadedPlugin& experiment) {
+  const auto indices = parse_index_ranges(options.indices, "--indices");
+  const auto global_indices = parse_index_ranges(options.global_indices, "--global-indices");
+
+  std::vector<ParamsFile> files;
+  for (const std::string& name :
+       options.params.empty() ? std::vector<std::string>{options.experiment} : options.params) {
+    files.push_back(read_params_file(config, name));
+  }
+
+  for (const std::string& wanted : options.names) {
+    const bool found = std::any_of(files.begin(), files.end(), [&](const ParamsFile& file) {
+      return std::any_of(file.sets.Begin(), file.sets.End(),
+                         [&](const auto& set) { return set_name(set) == wanted; });
+    });
+    if (!found)
+      throw UserError("-n/--names '" + wanted + "': no parameter set of that name in the params files");
+  }
+  std::size_t largest = 0;
+  for (const auto& file : files) largest = std::max<std::size_t>(largest, file.sets.Size());
+  for (const IndexRange& range : indices) {
+    if (range.begin >= largest) {
+      throw UserError("--indices '" + range.text + "': out of range (the params files have at most " +
+                      std::to_string(largest) + " sets)");
+    }
+  }
+
+  // (file, index) of every set that passes the per-file filters, in command-line order.
+  std::vector<std::pair<const ParamsFile*, std::size_t>> kept;
+  for (const auto& file : files) {
+    for (rapidjson::SizeType i = 0; i < file.sets.Size(); ++i) {
+      if (!indices.empty() && !selects(indices, i)) continue;
+      if (!options.names.empty() && std::find(options.names.begin(), options.names.end(),
+                                              set_name(file.sets[i])) == options.names.end()) {
+        continue;
+      }
+      kept.emplace_back(&file, i);
+    }
+  }
+  if (!global_indices.empty()) {
+    for (const IndexRange& range : global_indices) {
+      if (range.end > kept.size()) {
+        throw UserError("--global-indices '" + range.text + "': out of range (" +
+                        std::to_string(kept.size()) + " sets to select from)");
+      }
+    }
+    std::vector<std::pair<const ParamsFile*, std::size_t>> chosen;
+    for (std::size_t i = 0; i < kept.size(); ++i) {
+      if (selects(global_indices, i)) chosen.push_back(kept[i]);
+    }
+    kept = std::move(chosen);
+  }
+  if (kept.empty()) {
+    throw UserError(
+        "No parameter sets found, check that the params files return non-empty lists and that the "
+        "--names/--indices filters match");
+  }
+
+  std::vector<SelectedSet> selected;
+  selected.reserve(kept.size());
+  for (const auto& [file, index] : kept) selected.push_back(normalise(*file, index, experiment));
+  return selected;
+}
+
+}  // namespace cf::host

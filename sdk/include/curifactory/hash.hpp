@@ -1,0 +1,134 @@
+// What goes into a parameter set's hash, decided by the author:
+//
+//   CF_HASH(Params, cf::hash_ignore("verbose"),
+//           cf::hash_repr("model", [](const Params& p) { return p.model.kind; }));
+//
+// Every other field contributes md5(name + repr(value)) to the hash, as in the original
+// Curifactory; an empty optional (None) contributes nothing, so adding an optional field keeps
+// old hashes. The plugin only produces the representations ("hash_representations" in the
+// normalised set); the host does the md5 sum, so every plugin hashes the same way.
+#pragma once
+
+#include <curifactory/json.hpp>
+#include <curifactory/python_repr.hpp>
+#include <curifactory/reflect.hpp>
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cf {
+
+template <class P>
+struct hash_option {
+  std::string_view field;
+  bool ignore = false;
+  std::function<std::string(const P&)> repr;  // the text hashed instead of repr(value)
+};
+
+// Leaves a field out of the hash (Python: hash_representations = {field: None}).
+struct hash_ignore {
+  std::string_view field;
+  template <class P>
+  operator hash_option<P>() const {
+    return {field, true, {}};
+  }
+};
+
+template <class Fn>
+struct hash_repr_option {
+  std::string_view field;
+  Fn fn;
+  template <class P>
+  operator hash_option<P>() const {
+    return {field, false, [fn = fn](const P& params) { return std::string(fn(params)); }};
+  }
+};
+
+// Hashes `field` as the string fn(params) returns (Python: hash_representations = {field: fn}).
+template <class Fn>
+hash_repr_option<Fn> hash_repr(std::string_view field, Fn fn) {
+  return {field, std::move(fn)};
+}
+
+template <class T>
+concept HasHashOptions = requires {
+  cf_hash_options(detail::type_tag<T>{});
+};
+
+namespace detail {
+
+template <class T>
+std::vector<hash_option<T>> hash_options_of() {
+  if constexpr (HasHashOptions<T>) {
+    auto options = cf_hash_options(type_tag<T>{});
+    for (const auto& option : options) {
+      bool known = false;
+      T probe{};
+      for_each_field<T>(probe,
+                        [&](std::string_view name, const auto&) { known = known || name == option.field; });
+      if (!known) throw json_error("CF_HASH names unknown field '" + std::string(option.field) + "'");
+    }
+    return options;
+  } else {
+    return {};
+  }
+}
+
+template <class M>
+constexpr bool is_reflected_or_optional_reflected() {
+  if constexpr (is_optional<M>::value) {
+    return Reflected<typename M::value_type>;
+  } else {
+    return Reflected<M>;
+  }
+}
+
+}  // namespace detail
+
+// Writes {"field": "<repr>", "nested": {...}, ...} for the fields that count in the hash.
+template <Reflected T>
+void write_hash_representations(json_writer& w, const T& value) {
+  const auto options = detail::hash_options_of<T>();
+  w.StartObject();
+  for_each_field<T>(value, [&](std::string_view name, const auto& member) {
+    using M = std::remove_cvref_t<decltype(member)>;
+    for (std::string_view reserved : {"name", "hash", "overwrite", "hash_representations"}) {
+      if (name == reserved) return;
+    }
+    const auto key = [&] { w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size())); };
+    for (const auto& option : options) {
+      if (option.field != name) continue;
+      if (!option.ignore) {
+        key();
+        const std::string text = option.repr(value);
+        w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+      }
+      return;
+    }
+    if constexpr (detail::is_optional<M>::value) {
+      if (!member) return;
+    }
+    key();
+    if constexpr (detail::is_reflected_or_optional_reflected<M>()) {
+      if constexpr (detail::is_optional<M>::value) {
+        write_hash_representations(w, *member);
+      } else {
+        write_hash_representations(w, member);
+      }
+    } else {
+      const std::string text = python_repr(member);
+      w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+    }
+  });
+  w.EndObject();
+}
+
+}  // namespace cf
+
+#define CF_HASH(Type, ...)                                                                    \
+  inline std::vector<::cf::hash_option<Type>> cf_hash_options(::cf::detail::type_tag<Type>) { \
+    return {__VA_ARGS__};                                                                     \
+  }                                                                                           \
+  static_assert(true, "require a semicolon after CF_HASH")
