@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds everything (installing system packages first), then runs the example project in
-# plugins/: lists it and runs the regression experiment over two params files.
+# plugins/: lists it and runs the regression experiment over a compiled and a YAML params file.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -17,8 +17,11 @@ cd "$project"
   echo "\$ experiment ls"
   "$experiment" ls
   echo
-  echo "\$ experiment regression -p regression -p noise_sweep"
-  "$experiment" regression -p regression -p noise_sweep
+  echo "\$ experiment regression -p small_data --hashes"
+  "$experiment" regression -p small_data --hashes
+  echo
+  echo "\$ experiment regression -p regression -p noise_sweep -p small_data"
+  "$experiment" regression -p regression -p noise_sweep -p small_data
 } 2>&1 | tee "$transcript"
 
 echo

@@ -159,6 +159,18 @@ TEST_F(Params, SelectionErrors) {
       "folder ('experiments')");
 }
 
+TEST_F(Params, BadYamlIsAnErrorWithItsLine) {
+  project.write("params/bad.yaml", "- name: a\n  a: [1, 2\n");
+  project.write("params/notlist.yaml", "name: a\n");
+  project.write("params/item.yaml", "- name: a\n- 5\n");
+  EXPECT_EQ(fails("alpha -p bad"),
+            "params/bad.yaml: line 3: malformed YAML at column 1: end of sequence flow not found");
+  EXPECT_EQ(fails("alpha -p notlist"),
+            "params/notlist.yaml: line 1: expected a list of parameter sets, found a mapping");
+  EXPECT_EQ(fails("alpha -p item"),
+            "params/item.yaml: line 2: a parameter set must be a mapping, found a scalar");
+}
+
 TEST_F(Params, EmptyParamsFileIsAnError) {
   project.write("params/empty.yaml", "# nothing yet\n[]\n");
   EXPECT_EQ(fails("alpha -p empty").rfind("No parameter sets found", 0), 0u);
