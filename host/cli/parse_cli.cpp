@@ -208,6 +208,22 @@ ParseResult parse_cli(int argc, const char* const* argv) {
   if (positionals.size() > 1) options.runs_experiment = positionals[1];
   if (options.command == Command::run && run.experiment.empty()) return fail("empty experiment name");
 
+  // A flag of another command would be silently ignored: refuse it instead.
+  const std::string serve_group = serve;
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->count() == 0 || !option->nonpositional() || option->get_name() == "--version") continue;
+    const bool for_run = option->get_group() != serve_group;
+    const std::string name = option->get_name();
+    const bool allowed = for_run ? options.command == Command::run
+                                 : (name == "--json" && options.command == Command::runs) ||
+                                       (name == "--yes" && options.command == Command::init) ||
+                                       ((name == "--host" || name == "--port" || name == "--update") &&
+                                        options.command == Command::reports);
+    if (!allowed) {
+      return fail(name + " does not apply to " +
+                  (options.command == Command::run ? "running an experiment" : "'" + first + "'"));
+    }
+  }
   for (const PendingFlag& flag : kPending) {
     if (app.get_option(flag.name)->count() > 0) {
       return fail(std::string(flag.name) + " is not available yet in this release (" + flag.feature +

@@ -52,6 +52,26 @@ TEST(Cli, FlagsWithoutBehaviourYetAreRefusedNotIgnored) {
   EXPECT_EQ(result.out, "");
 }
 
+TEST(Cli, FlagsOfAnotherCommandAreRefused) {
+  TempProject project;
+  project.add_plugin("listed_experiment", "experiments/alpha.so");
+  const struct {
+    const char* arguments;
+    const char* error;
+  } cases[] = {
+      {"ls -p alpha", "error: --params does not apply to 'ls'\n"},
+      {"ls --hashes", "error: --hashes does not apply to 'ls'\n"},
+      {"alpha --port 9000", "error: --port does not apply to running an experiment\n"},
+      {"ls extra", "error: unexpected argument 'extra'\n"},
+  };
+  for (const auto& c : cases) {
+    const CommandResult result = project.experiment(c.arguments);
+    EXPECT_NE(result.exit_code, 0) << c.arguments;
+    EXPECT_EQ(result.err, c.error) << c.arguments;
+    EXPECT_EQ(result.out, "") << c.arguments;
+  }
+}
+
 TEST(Cli, RunsAnExperimentWithItsOwnAndOtherParams) {
   TempProject project;
   project.add_plugin("listed_experiment", "experiments/alpha.so");
