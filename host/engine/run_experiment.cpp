@@ -66,8 +66,7 @@ int print_params(const std::vector<SelectedSet>& sets, const std::string& wanted
 }  // namespace
 
 int run_experiment(const Config& config, const RunOptions& options) {
-  auto experiment_path = config.experiments_dir / relative_path_of(options.experiment);
-  experiment_path += kPluginExtension;
+  const auto experiment_path = module_file(config.experiments_dir, options.experiment, kPluginExtension);
   if (!std::filesystem::is_regular_file(experiment_path)) {
     throw UserError("experiment '" + options.experiment + "' not found: no " + display_path(experiment_path) +
                     " (see experiment ls)");

@@ -29,17 +29,10 @@ struct ParamsFile {
   std::optional<YamlParamSets> yaml;  // line numbers, for YAML files
 };
 
-std::filesystem::path with_extension(const std::filesystem::path& folder, const std::string& name,
-                                     const char* extension) {
-  auto path = folder / relative_path_of(name);
-  path += extension;
-  return path;
-}
-
 ParamsFile read_params_file(const Config& config, const std::string& name) {
   for (const auto& folder : {config.params_dir, config.experiments_dir}) {
     ParamsFile file{name, {}, rapidjson::Document(), std::nullopt};
-    if (auto path = with_extension(folder, name, kPluginExtension); std::filesystem::is_regular_file(path)) {
+    if (auto path = module_file(folder, name, kPluginExtension); std::filesystem::is_regular_file(path)) {
       file.path = path;
       const LoadedPlugin plugin(path);
       StringSink out;
@@ -51,7 +44,7 @@ ParamsFile read_params_file(const Config& config, const std::string& name) {
       file.sets.Parse(out.text.data(), out.text.size());
     } else {
       for (const char* extension : {".yaml", ".yml"}) {
-        if (auto path = with_extension(folder, name, extension); std::filesystem::is_regular_file(path)) {
+        if (auto path = module_file(folder, name, extension); std::filesystem::is_regular_file(path)) {
           file.path = path;
           file.yaml = read_yaml_param_sets(path);
           file.sets.Parse(file.yaml->json.data(), file.yaml->json.size());

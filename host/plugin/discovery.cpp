@@ -43,10 +43,11 @@ std::vector<ProjectFile> scan_module_folder(const std::filesystem::path& folder)
   return files;
 }
 
-std::filesystem::path relative_path_of(const std::string& dotted_name) {
-  std::string path = dotted_name;
-  std::replace(path.begin(), path.end(), '.', '/');
-  return path;
+std::filesystem::path module_file(const std::filesystem::path& folder, const std::string& dotted_name,
+                                  const std::string& extension) {
+  std::string relative = dotted_name;
+  std::replace(relative.begin(), relative.end(), '.', '/');
+  return folder / (relative + extension);
 }
 
 }  // namespace cf::host

@@ -21,7 +21,8 @@ inline constexpr const char* kPluginExtension = ".so";
 // name. The folder must exist.
 std::vector<ProjectFile> scan_module_folder(const std::filesystem::path& folder);
 
-// "subexp.example" -> "subexp/example" (without extension).
-std::filesystem::path relative_path_of(const std::string& dotted_name);
+// "subexp.example" -> "<folder>/subexp/example<extension>".
+std::filesystem::path module_file(const std::filesystem::path& folder, const std::string& dotted_name,
+                                  const std::string& extension);
 
 }  // namespace cf::host

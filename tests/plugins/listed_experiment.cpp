@@ -1,16 +1,9 @@
 // An experiment file that also provides parameter sets: `ls` lists it under both headings.
-#include <curifactory/curifactory.hpp>
+#include "listed_params.hpp"
 
 #include <string>
 
 CF_DESCRIPTION("Lists under both headings");
-
-struct ListedParams {
-  int a = 1;
-  double b = 2.5;
-  std::string label = "x";
-};
-CF_PARAMS(ListedParams, a, b, label);
 
 void run(cf::ParamSets<ListedParams> sets, cf::Manager& manager) {
   for (const auto& set : sets) {

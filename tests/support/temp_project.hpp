@@ -3,6 +3,8 @@
 // leftovers.
 #pragma once
 
+#include "support/scratch_folder.hpp"
+
 #include <gtest/gtest.h>
 
 #include <sys/wait.h>
@@ -56,44 +58,28 @@ inline CommandResult run_shell(const std::filesystem::path& folder, const std::s
 
 class TempProject {
  public:
-  TempProject() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "cf_project_XXXXXX").string();
-    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    root_ = pattern;
-  }
-  ~TempProject() {
-    std::error_code ignored;
-    std::filesystem::remove_all(root_, ignored);
-  }
-  TempProject(const TempProject&) = delete;
-  TempProject& operator=(const TempProject&) = delete;
-
-  const std::filesystem::path& root() const { return root_; }
+  const std::filesystem::path& root() const { return folder_.path(); }
 
   void write(const std::filesystem::path& relative, const std::string& contents) const {
-    const auto path = root_ / relative;
-    std::filesystem::create_directories(path.parent_path());
-    std::ofstream(path, std::ios::binary) << contents;
+    folder_.write(relative, contents);
   }
 
   // Copies test plugin `name` (built into CF_TEST_PLUGIN_DIR) to `relative` in the project.
   void add_plugin(const std::string& name, const std::filesystem::path& relative) const {
-    const auto target = root_ / relative;
+    const auto target = root() / relative;
     std::filesystem::create_directories(target.parent_path());
     std::filesystem::copy_file(plugin_path(name), target, std::filesystem::copy_options::overwrite_existing);
   }
 
-  static std::filesystem::path plugin_path(const std::string& name) {
-    return std::filesystem::path(CF_TEST_PLUGIN_DIR) / (name + ".so");
-  }
+  static std::filesystem::path plugin_path(const std::string& name) { return test_plugin(name); }
 
   // Runs the real `experiment` binary with `arguments` (already shell-quoted as needed).
   CommandResult experiment(const std::string& arguments, const std::string& environment = "") const {
-    return run_shell(root_, environment + " " + shell_quote(CF_EXPERIMENT_BIN) + " " + arguments);
+    return run_shell(root(), environment + " " + shell_quote(CF_EXPERIMENT_BIN) + " " + arguments);
   }
 
  private:
-  std::filesystem::path root_;
+  ScratchFolder folder_;
 };
 
 }  // namespace cf::test
