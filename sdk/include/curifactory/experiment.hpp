@@ -96,11 +96,7 @@ cf_status run_experiment(const cf_host_api* host, cf_str sets_json, cf_sink erro
 template <class P>
 cf_status normalize_params(cf_str set_json, cf_sink out, cf_sink error) noexcept {
   return guarded(error, [&] {
-    const auto json = parse_json(set_json, "a parameter set");
-    if (!json.IsObject()) throw json_error("expected a mapping, got " + json_kind(json));
-    ParamSet<P> set;
-    set.name = optional_string(json, "name", "UNNAMED");
-    from_json_object(json, set.params, "", reserved_set_keys);
+    const auto set = read_param_set_fields<P>(parse_json(set_json, "a parameter set"));
     rapidjson::StringBuffer buffer;
     json_writer w(buffer);
     write_param_set(w, set, true);

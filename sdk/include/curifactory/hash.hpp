@@ -13,6 +13,7 @@
 #include <curifactory/python_repr.hpp>
 #include <curifactory/reflect.hpp>
 
+#include <array>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -57,18 +58,29 @@ concept HasHashOptions = requires {
   cf_hash_options(detail::type_tag<T>{});
 };
 
+template <Reflected T>
+void write_hash_representations(json_writer& w, const T& value);
+
 namespace detail {
+
+// Keys of a parameter-set object that are bookkeeping, not fields of the author's struct and
+// never counted in its hash.
+inline constexpr std::array<std::string_view, 4> reserved_set_keys = {"name", "hash", "overwrite",
+                                                                      "hash_representations"};
+
+template <class T>
+bool has_field(std::string_view wanted) {
+  return std::apply([&](const auto&... field) { return ((field.name == wanted) || ...); }, fields_of<T>());
+}
 
 template <class T>
 std::vector<hash_option<T>> hash_options_of() {
   if constexpr (HasHashOptions<T>) {
     auto options = cf_hash_options(type_tag<T>{});
     for (const auto& option : options) {
-      bool known = false;
-      T probe{};
-      for_each_field<T>(probe,
-                        [&](std::string_view name, const auto&) { known = known || name == option.field; });
-      if (!known) throw json_error("CF_HASH names unknown field '" + std::string(option.field) + "'");
+      if (!has_field<T>(option.field)) {
+        throw json_error("CF_HASH names unknown field '" + std::string(option.field) + "'");
+      }
     }
     return options;
   } else {
@@ -76,12 +88,15 @@ std::vector<hash_option<T>> hash_options_of() {
   }
 }
 
+// A field's hash term: a nested params struct contributes its own fields, anything else its repr.
 template <class M>
-constexpr bool is_reflected_or_optional_reflected() {
-  if constexpr (is_optional<M>::value) {
-    return Reflected<typename M::value_type>;
+void write_hash_term(json_writer& w, std::string_view name, const M& member) {
+  w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
+  if constexpr (Reflected<M>) {
+    write_hash_representations(w, member);
   } else {
-    return Reflected<M>;
+    const std::string text = python_repr(member);
+    w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
   }
 }
 
@@ -93,33 +108,22 @@ void write_hash_representations(json_writer& w, const T& value) {
   const auto options = detail::hash_options_of<T>();
   w.StartObject();
   for_each_field<T>(value, [&](std::string_view name, const auto& member) {
-    using M = std::remove_cvref_t<decltype(member)>;
-    for (std::string_view reserved : {"name", "hash", "overwrite", "hash_representations"}) {
+    for (std::string_view reserved : detail::reserved_set_keys) {
       if (name == reserved) return;
     }
-    const auto key = [&] { w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size())); };
     for (const auto& option : options) {
       if (option.field != name) continue;
       if (!option.ignore) {
-        key();
+        w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
         const std::string text = option.repr(value);
         w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
       }
       return;
     }
-    if constexpr (detail::is_optional<M>::value) {
-      if (!member) return;
-    }
-    key();
-    if constexpr (detail::is_reflected_or_optional_reflected<M>()) {
-      if constexpr (detail::is_optional<M>::value) {
-        write_hash_representations(w, *member);
-      } else {
-        write_hash_representations(w, member);
-      }
+    if constexpr (detail::is_optional<std::remove_cvref_t<decltype(member)>>::value) {
+      if (member) detail::write_hash_term(w, name, *member);  // None adds nothing to the hash
     } else {
-      const std::string text = python_repr(member);
-      w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+      detail::write_hash_term(w, name, member);
     }
   });
   w.EndObject();

@@ -5,7 +5,6 @@
 #include <curifactory/hash.hpp>
 #include <curifactory/json.hpp>
 
-#include <array>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -30,10 +29,6 @@ using ParamSets = std::vector<ParamSet<P>>;
 
 namespace detail {
 
-// Keys of a parameter-set object that are bookkeeping, not fields of the author's struct.
-inline constexpr std::array<std::string_view, 4> reserved_set_keys = {"name", "hash", "overwrite",
-                                                                      "hash_representations"};
-
 inline std::string optional_string(const rapidjson::Value& set, const char* key, std::string fallback) {
   const auto it = set.FindMember(key);
   if (it == set.MemberEnd() || it->value.IsNull()) return fallback;
@@ -41,19 +36,33 @@ inline std::string optional_string(const rapidjson::Value& set, const char* key,
   return {it->value.GetString(), it->value.GetStringLength()};
 }
 
+// Reads one set object; errors name the field but not the set.
+template <class P>
+ParamSet<P> read_param_set_fields(const rapidjson::Value& json) {
+  if (!json.IsObject()) throw json_error("expected a mapping, got " + json_kind(json));
+  ParamSet<P> set;
+  set.name = optional_string(json, "name", "UNNAMED");
+  set.hash = optional_string(json, "hash", "");
+  from_json_object(json, set.params, "", reserved_set_keys);
+  return set;
+}
+
+// Reads the set at `index` of a list; errors also name the set.
 template <class P>
 ParamSet<P> read_param_set(const rapidjson::Value& json, std::size_t index) {
-  ParamSet<P> set;
-  const std::string where = "parameter set " + std::to_string(index);
-  if (!json.IsObject()) throw json_error(where + ": expected a mapping, got " + json_kind(json));
   try {
-    set.name = optional_string(json, "name", "UNNAMED");
-    set.hash = optional_string(json, "hash", "");
-    from_json_object(json, set.params, "", reserved_set_keys);
+    return read_param_set_fields<P>(json);
   } catch (const json_error& e) {
-    throw json_error(where + " ('" + set.name + "'): " + e.what());
+    std::string where = "parameter set " + std::to_string(index);
+    if (json.IsObject()) {
+      const auto name = json.FindMember("name");
+      where += " ('" +
+               (name != json.MemberEnd() && name->value.IsString() ? std::string(name->value.GetString())
+                                                                   : std::string("UNNAMED")) +
+               "')";
+    }
+    throw json_error(where + ": " + e.what());
   }
-  return set;
 }
 
 // The set as JSON; with `hash_representations` (for the host's hash) when normalising.
