@@ -19,7 +19,7 @@ int dispatch(const cf::host::Options& options) {
       std::fputs(cf::host::render_listing(config).c_str(), stdout);
       return 0;
     case Command::run:
-      return cf::host::run_experiment(config, options.run);
+      return cf::host::run_experiment(config, options.run, options.command_line);
     default:
       throw cf::host::UserError("this command is not available yet in this release");
   }

@@ -28,14 +28,8 @@ struct PendingFlag {
   const char* feature;
 };
 constexpr PendingFlag kPending[] = {
-    {"--overwrite", "the run engine"},    {"--overwrite-stage", "the run engine"},
-    {"--cache", "the run engine"},        {"--prefix", "the run engine"},
-    {"--lazy", "the run engine"},         {"--ignore-lazy", "the run engine"},
-    {"--map", "the run engine"},          {"--paths", "the run engine"},
-    {"--no-dag", "the run engine"},       {"--dry", "the run engine"},
-    {"--dry-cache", "the run engine"},    {"--store-full", "the run store"},
-    {"--notes", "the run store"},         {"--no-log", "run logging"},
-    {"--log-errors", "run logging"},      {"--verbose", "run logging"},
+    {"--store-full", "the run store"},    {"--notes", "the run store"},
+    {"--no-log", "run logging"},          {"--log-errors", "run logging"},
     {"--quiet", "run logging"},           {"--plain", "run logging"},
     {"--no-color", "run logging"},        {"--parallel", "parallel runs"},
     {"--parallel-mode", "parallel runs"}, {"--slurm", "Slurm runs"},

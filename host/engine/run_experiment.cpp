@@ -1,7 +1,13 @@
 #include "engine/run_experiment.hpp"
 
+#include "cache/artifact_cache.hpp"
+#include "cache/cacher_registry.hpp"
 #include "cli/options.hpp"
 #include "config/config.hpp"
+#include "engine/run_info.hpp"
+#include "engine/run_map.hpp"
+#include "engine/run_session.hpp"
+#include "engine/stage_declarations.hpp"
 #include "params/param_sets.hpp"
 #include "plugin/discovery.hpp"
 #include "plugin/loaded_plugin.hpp"
@@ -18,10 +24,14 @@
 namespace cf::host {
 namespace {
 
-void log_to_console(void*, cf_log_level level, cf_str message) {
-  static constexpr const char* kNames[] = {"DEBUG", "INFO", "WARNING", "ERROR"};
-  const int index = level >= CF_LOG_DEBUG && level <= CF_LOG_ERROR ? level : CF_LOG_INFO;
-  std::cout << kNames[index] << " - " << std::string_view(message.data, message.size) << std::endl;
+// Console lines until run logging lands: "LEVEL - message", debug lines only with --verbose.
+LogFunction console_log(bool verbose) {
+  return [verbose](cf_log_level level, std::string_view message) {
+    static constexpr const char* kNames[] = {"DEBUG", "INFO", "WARNING", "ERROR"};
+    if (level == CF_LOG_DEBUG && !verbose) return;
+    const int index = level >= CF_LOG_DEBUG && level <= CF_LOG_ERROR ? level : CF_LOG_INFO;
+    std::cout << kNames[index] << " - " << message << std::endl;
+  };
 }
 
 std::string sets_array(const std::vector<SelectedSet>& sets) {
@@ -65,7 +75,7 @@ int print_params(const std::vector<SelectedSet>& sets, const std::string& wanted
 
 }  // namespace
 
-int run_experiment(const Config& config, const RunOptions& options) {
+int run_experiment(const Config& config, const RunOptions& options, const std::string& command_line) {
   const auto experiment_path = module_file(config.experiments_dir, options.experiment, kPluginExtension);
   if (!std::filesystem::is_regular_file(experiment_path)) {
     throw UserError("experiment '" + options.experiment + "' not found: no " + display_path(experiment_path) +
@@ -81,13 +91,57 @@ int run_experiment(const Config& config, const RunOptions& options) {
   }
   if (options.print_params) return print_params(sets, *options.print_params);
 
-  const std::string json = sets_array(sets);
-  const cf_host_api host{sizeof(cf_host_api), CF_ABI_VERSION, nullptr, &log_to_console};
-  StringSink error;
-  if (api.run(&host, cf_str{json.data(), json.size()}, error.sink()) != CF_OK) {
-    std::cerr << "error: experiment '" << options.experiment << "' failed: " << error.text << "\n";
-    return 1;
+  CacherRegistry cachers(default_cacher_folders(config.root, current_executable()));
+  check_declared_stages(api, experiment.path(), cachers, options.lazy && !options.ignore_lazy);
+
+  const std::string prefix = options.prefix.value_or(options.experiment);
+  if (prefix.empty() || prefix.find('/') != std::string::npos) {
+    throw UserError("--prefix '" + prefix + "': a cache file prefix cannot be empty or contain '/'");
   }
+  const std::filesystem::path cache_folder =
+      options.cache ? std::filesystem::absolute(*options.cache).lexically_normal() : config.cache_path;
+  ArtifactCache cache(cache_folder, prefix, cachers);
+
+  SessionSettings settings;
+  settings.dag = !options.no_dag;
+  settings.dry = options.dry;
+  settings.dry_cache = options.dry_cache;
+  settings.lazy_all = options.lazy;
+  settings.ignore_lazy = options.ignore_lazy;
+  settings.overwrite.everything = options.overwrite;
+  settings.overwrite.stages.insert(options.overwrite_stages.begin(), options.overwrite_stages.end());
+  RunSession session(cache, make_run_info(options.experiment, command_line), settings, console_log(options.verbose));
+
+  const std::string json = sets_array(sets);
+  auto call_run = [&](const char* pass) {
+    StringSink error;
+    if (api.run(session.host_api(), cf_str{json.data(), json.size()}, error.sink()) == CF_OK) return true;
+    std::cerr << "error: experiment '" << options.experiment << "' failed" << pass << ": " << error.text << "\n";
+    return false;
+  };
+
+  if (settings.dag || options.map || options.paths) {
+    session.start_map_pass();
+    if (!call_run(" during the map pass")) return 1;
+    session.plan();
+  }
+  if (options.map) {
+    print_map(session, std::cout);
+    return 0;
+  }
+  if (options.paths) {
+    print_paths(session, std::cout);
+    return 0;
+  }
+
+  session.start_real_pass();
+  if (!call_run("")) return 1;
+  session.finish_real_pass();
+
+  std::size_t counts[3] = {0, 0, 0};
+  for (const StageAction action : session.actions()) ++counts[static_cast<int>(action)];
+  std::cout << "INFO - run complete: " << counts[0] << " stage calls executed, " << counts[1]
+            << " loaded from cache, " << counts[2] << " skipped" << std::endl;
   return 0;
 }
 

@@ -2,12 +2,14 @@
 // and hand them to the experiment's run().
 #pragma once
 
+#include <string>
+
 namespace cf::host {
 
 struct Config;
 struct RunOptions;
 
 // Returns the process exit code; throws UserError for bad input found before run() starts.
-int run_experiment(const Config& config, const RunOptions& options);
+int run_experiment(const Config& config, const RunOptions& options, const std::string& command_line);
 
 }  // namespace cf::host

@@ -107,25 +107,33 @@ SelectedSet normalise(const ParamsFile& file, std::size_t index, const LoadedPlu
     throw UserError("params file '" + file.name + "' (" + where + "), set '" + selected.name +
                     "': " + error.text);
   }
-  rapidjson::Document set;
-  set.Parse(out.text.data(), out.text.size());
-  const auto representations = set.FindMember("hash_representations");
-  if (set.HasParseError() || !set.IsObject() || representations == set.MemberEnd()) {
-    throw UserError(display_path(experiment.path()) + ": normalize_params returned a malformed set");
-  }
-  selected.hash = hash_representations(representations->value);
-  set.RemoveMember("hash_representations");
-  set.RemoveMember("hash");
-  set.AddMember("hash", rapidjson::Value(selected.hash.c_str(), set.GetAllocator()), set.GetAllocator());
-
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  set.Accept(writer);
-  selected.json.assign(buffer.GetString(), buffer.GetSize());
+  HashedSet hashed = hash_normalized_set(out.text, display_path(experiment.path()));
+  selected.hash = std::move(hashed.hash);
+  selected.json = std::move(hashed.json);
   return selected;
 }
 
 }  // namespace
+
+HashedSet hash_normalized_set(std::string_view normalized, const std::string& plugin) {
+  rapidjson::Document set;
+  set.Parse(normalized.data(), normalized.size());
+  if (set.HasParseError() || !set.IsObject()) throw UserError(plugin + ": the plugin sent a malformed parameter set");
+  const auto representations = set.FindMember("hash_representations");
+  if (representations == set.MemberEnd()) throw UserError(plugin + ": the plugin sent a parameter set without hash terms");
+  HashedSet hashed;
+  hashed.hash = hash_representations(representations->value);
+  set.RemoveMember("hash_representations");
+  set.RemoveMember("hash");
+  set.AddMember("hash", rapidjson::Value(hashed.hash.c_str(), set.GetAllocator()), set.GetAllocator());
+  hashed.name = set_name(set);
+
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  set.Accept(writer);
+  hashed.json.assign(buffer.GetString(), buffer.GetSize());
+  return hashed;
+}
 
 std::vector<SelectedSet> select_param_sets(const Config& config, const RunOptions& options,
                                            const LoadedPlugin& experiment) {

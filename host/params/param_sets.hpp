@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cf::host {
@@ -20,6 +21,15 @@ struct SelectedSet {
   std::string hash;
   std::string json;  // the complete set object, with "name" and "hash"
 };
+
+// A set as normalize_params writes it, hashed: the JSON keeps "name" and gains "hash"; the
+// hash terms are dropped. `plugin` names the sender in errors.
+struct HashedSet {
+  std::string name;
+  std::string hash;
+  std::string json;
+};
+HashedSet hash_normalized_set(std::string_view normalized, const std::string& plugin);
 
 // Throws UserError naming the file, set and field for every bad input, before any stage runs.
 std::vector<SelectedSet> select_param_sets(const Config& config, const RunOptions& options,

@@ -59,14 +59,104 @@ typedef struct cf_sink {
   void (*write)(void* ctx, const char* data, size_t size);
 } cf_sink;
 
-/* Services the host offers to a running experiment. Later ABI minor additions are appended;
- * check struct_size before using a field past `log`. */
+/* ---- Artifacts ---------------------------------------------------------------------------
+ * A stage output crosses the boundary as one MessagePack value. A typed numeric array is one
+ * MessagePack extension object of type CF_MSGPACK_TYPED_ARRAY, so a large array is a single
+ * contiguous block (one memcpy, no per-element loop). Its payload:
+ *   byte 0     element type (cf_dtype)
+ *   byte 1     number of dimensions d (0 to CF_MAX_DIMS)
+ *   bytes 2-7  zero
+ *   then d little-endian uint64 extents, then the elements, little-endian, row-major.
+ * Opaque byte blobs are MessagePack bin objects. */
+#define CF_MSGPACK_TYPED_ARRAY 1
+#define CF_MAX_DIMS 8
+
+typedef enum cf_dtype {
+  CF_DTYPE_BOOL = 1, /* one byte, 0 or 1 */
+  CF_DTYPE_INT8 = 2,
+  CF_DTYPE_UINT8 = 3,
+  CF_DTYPE_INT16 = 4,
+  CF_DTYPE_UINT16 = 5,
+  CF_DTYPE_INT32 = 6,
+  CF_DTYPE_UINT32 = 7,
+  CF_DTYPE_INT64 = 8,
+  CF_DTYPE_UINT64 = 9,
+  CF_DTYPE_FLOAT32 = 10,
+  CF_DTYPE_FLOAT64 = 11
+} cf_dtype;
+
+/* ---- Stages ------------------------------------------------------------------------------
+ * run() is called twice in DAG mode: first in the map pass, where every stage call only
+ * declares itself (stage_begin answers CF_STAGE_MAP), then for real. The host owns the graph
+ * and every cache decision; the plugin owns the live objects and does what the plan says. */
+typedef enum cf_stage_action {
+  CF_STAGE_MAP = 0,     /* map pass: declare only, do not call the stage function */
+  CF_STAGE_EXECUTE = 1, /* call the function, hand every output to stage_output */
+  CF_STAGE_LOAD = 2,    /* all outputs are cached: fetch the non-lazy ones with artifact_load */
+  CF_STAGE_SKIP = 3     /* no goal needs this stage: do nothing, its outputs stay absent */
+} cf_stage_action;
+
+#define CF_STAGE_AGGREGATE 1u               /* an aggregate stage over input_records */
+#define CF_STAGE_SUPPRESS_MISSING_INPUTS 2u /* a missing input is passed as empty, not an error */
+
+typedef struct cf_output_decl {
+  cf_str name;
+  cf_str cacher;       /* cacher name; empty: the output is not cached */
+  cf_str options_json; /* cacher options as a JSON object ({"subdir": ...}); empty means {} */
+  uint32_t lazy;       /* nonzero: the author asked for the output to stay on disk until read */
+} cf_output_decl;
+
+typedef struct cf_stage_decl {
+  uint32_t struct_size;
+  uint32_t flags; /* CF_STAGE_* bits */
+  cf_str name;
+  const cf_str* inputs;
+  size_t input_count;
+  const cf_output_decl* outputs;
+  size_t output_count;
+  const uint64_t* input_records; /* aggregate stages: the records whose inputs it reads */
+  size_t input_record_count;
+} cf_stage_decl;
+
+typedef struct cf_stage_plan {
+  uint32_t struct_size;
+  uint32_t action;    /* a cf_stage_action, set by the host */
+  uint64_t stage;     /* set by the host: the handle for stage_output, artifact_load, stage_end */
+  uint8_t* lazy;      /* caller-owned, one entry per output: the host sets 1 where the output
+                         stays on disk (dropped after saving, not read on load) */
+} cf_stage_plan;
+
+/* Services the host offers to a running experiment. Fields are only appended; check
+ * struct_size before using a field past `log` (hosts before the run engine stop there). */
 typedef struct cf_host_api {
   uint32_t struct_size;
   uint32_t abi_version;
   void* ctx;
   void (*log)(void* ctx, cf_log_level level, cf_str message);
+
+  /* ---- appended by the run engine ---- */
+  uint32_t flags; /* CF_HOST_MAPPING during the map pass */
+  /* A record for a parameter set: `params_json` is the set as normalize_params writes it
+   * (with "hash_representations"); empty for a record without parameters. */
+  cf_status (*record_create)(void* ctx, cf_str params_json, uint64_t* record, cf_sink error);
+  /* A copy of `source` that shares its stages and state so far; `params_json` empty keeps
+   * the source's parameters. The copy lists the source as an input record. */
+  cf_status (*record_copy)(void* ctx, uint64_t source, cf_str params_json, uint64_t* record, cf_sink error);
+  /* The experiment put `artifact` into the record's state outside any stage. */
+  cf_status (*record_set)(void* ctx, uint64_t record, cf_str artifact, cf_sink error);
+  /* Declares a stage call on `record` and fills `plan`. Errors (an unknown cacher, a missing
+   * input, a graph that differs from the map pass) name the stage and the record. */
+  cf_status (*stage_begin)(void* ctx, uint64_t record, const cf_stage_decl* decl, cf_stage_plan* plan,
+                           cf_sink error);
+  /* After CF_STAGE_EXECUTE: output number `output`, encoded. The host caches it. */
+  cf_status (*stage_output)(void* ctx, uint64_t stage, size_t output, cf_str artifact, cf_sink error);
+  /* Writes output number `output` of `stage` (a loaded or lazy one) to `out`, encoded. */
+  cf_status (*artifact_load)(void* ctx, uint64_t stage, size_t output, cf_sink out, cf_sink error);
+  /* Ends a stage call; `failure` is empty on success, else the exception text. */
+  cf_status (*stage_end)(void* ctx, uint64_t stage, cf_str failure, cf_sink error);
 } cf_host_api;
+
+#define CF_HOST_MAPPING 1u
 
 /* Kind "experiment": returned by CF_EXPERIMENT_ENTRY. */
 typedef struct cf_experiment_api {
@@ -79,6 +169,12 @@ typedef struct cf_experiment_api {
    * "hash_representations": {field: "<text hashed for it>" | {nested struct's fields}}
    * holding only the fields that count in the hash. */
   cf_status (*normalize_params)(cf_str param_set_json, cf_sink out, cf_sink error);
+
+  /* ---- appended by the run engine ---- */
+  /* Writes the stages declared at namespace scope as a JSON array of {"name", "aggregate",
+   * "inputs": [..], "outputs": [{"name", "cacher", "options", "lazy"}], "error"}, so the host
+   * can reject a bad declaration (an unknown cacher, a wrong argument count) before run(). */
+  cf_status (*describe_stages)(cf_sink out, cf_sink error);
 } cf_experiment_api;
 
 /* Kind "params": returned by CF_PARAMS_ENTRY. */

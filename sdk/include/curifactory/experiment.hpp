@@ -10,8 +10,11 @@
 #pragma once
 
 #include <curifactory/abi.h>
+#include <curifactory/detail/c_boundary.hpp>
 #include <curifactory/detail/metadata.hpp>
+#include <curifactory/manager.hpp>
 #include <curifactory/params.hpp>
+#include <curifactory/stage.hpp>
 
 #include <exception>
 #include <string>
@@ -20,43 +23,7 @@
 
 namespace cf {
 
-// The experiment's handle on the host during run().
-class Manager {
- public:
-  explicit Manager(const cf_host_api* host) : host_(host) {}
-
-  void log(cf_log_level level, std::string_view message) const {
-    if (host_ != nullptr && host_->log != nullptr) {
-      host_->log(host_->ctx, level, cf_str{message.data(), message.size()});
-    }
-  }
-  void debug(std::string_view message) const { log(CF_LOG_DEBUG, message); }
-  void info(std::string_view message) const { log(CF_LOG_INFO, message); }
-  void warning(std::string_view message) const { log(CF_LOG_WARNING, message); }
-  void error(std::string_view message) const { log(CF_LOG_ERROR, message); }
-
- private:
-  const cf_host_api* host_;
-};
-
 namespace detail {
-
-inline void write_to(cf_sink sink, std::string_view text) noexcept {
-  if (sink.write != nullptr) sink.write(sink.ctx, text.data(), text.size());
-}
-
-template <class Fn>
-cf_status guarded(cf_sink error, Fn&& fn) noexcept {
-  try {
-    fn();
-    return CF_OK;
-  } catch (const std::exception& e) {
-    write_to(error, e.what());
-  } catch (...) {
-    write_to(error, "unknown C++ exception");
-  }
-  return CF_ERROR;
-}
 
 inline rapidjson::Document parse_json(cf_str text, const char* what) {
   rapidjson::Document document;
@@ -104,10 +71,14 @@ cf_status normalize_params(cf_str set_json, cf_sink out, cf_sink error) noexcept
   });
 }
 
+inline cf_status describe_stages(cf_sink out, cf_sink error) noexcept {
+  return guarded(error, [&] { write_to(out, describe_stages_json()); });
+}
+
 template <class P, auto Run>
 const cf_experiment_api* experiment_api() noexcept {
   static constexpr cf_experiment_api api{sizeof(cf_experiment_api), CF_ABI_VERSION, &run_experiment<P, Run>,
-                                         &normalize_params<P>};
+                                         &normalize_params<P>, &describe_stages};
   return &api;
 }
 
@@ -124,8 +95,6 @@ const cf_params_api* params_api() noexcept {
 
 }  // namespace detail
 }  // namespace cf
-
-#define CF_DETAIL_EXPORT extern "C" __attribute__((visibility("default")))
 
 #define CF_EXPERIMENT(ParamsType, run_function)                            \
   CF_DETAIL_EXPORT const cf_experiment_api* curifactory_experiment(void) { \

@@ -57,6 +57,10 @@ concept HasRequiredFields = requires {
   }                                                                                 \
   static_assert(true, "require a semicolon after CF_PARAMS")
 
+// Artifact structs use the same reflection: CF_FIELDS(Result, scores, model) lists what
+// cf::encode_artifact writes and cf::decode_artifact requires.
+#define CF_FIELDS CF_PARAMS
+
 #define CF_DETAIL_FIELD_NAME(Type, member) ((void)sizeof(&Type::member), std::string_view(#member)),
 
 // CF_REQUIRED(Params, samples): a set without `samples` is an error instead of a default.

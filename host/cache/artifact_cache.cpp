@@ -1,0 +1,79 @@
+#include "cache/artifact_cache.hpp"
+
+#include "cache/artifact_preview.hpp"
+#include "cache/atomic_file.hpp"
+#include "cache/cache_metadata.hpp"
+#include "cache/cacher_registry.hpp"
+#include "cache/checksum.hpp"
+
+#include <curifactory/abi.h>
+
+namespace cf::host {
+
+ArtifactCache::ArtifactCache(std::filesystem::path folder, std::string prefix, CacherRegistry& cachers)
+    : folder_(std::move(folder)), prefix_(std::move(prefix)), cachers_(cachers) {}
+
+CacheLocation ArtifactCache::locate(const std::string& record_hash, const std::string& stage,
+                                    const OutputSpec& output) const {
+  const std::string extension = cachers_.get(output.cacher).extension;
+  const std::string stem = prefix_ + "_" + record_hash + "_" + stage + "_" + output.name;
+  const std::filesystem::path folder = output.subdir.empty() ? folder_ : folder_ / output.subdir;
+  return CacheLocation{folder / (stem + extension), folder / (stem + "_metadata.json")};
+}
+
+CacheStatus ArtifactCache::check(const CacheLocation& location) const {
+  CacheStatus status;
+  std::error_code error;
+  const bool has_data = std::filesystem::is_regular_file(location.data, error);
+  const bool has_metadata = std::filesystem::exists(location.metadata, error);
+  if (!has_data && !has_metadata) {
+    status.problem = "not cached";
+    return status;
+  }
+  if (!has_data) {
+    status.problem = "its metadata is there but the file is not";
+    return status;
+  }
+  std::string problem;
+  const auto stored = read_metadata(location.metadata, problem);
+  if (!stored) {
+    status.state = has_metadata ? CacheState::corrupt : CacheState::missing;
+    status.problem = problem;
+    return status;
+  }
+  const auto size = std::filesystem::file_size(location.data, error);
+  if (error || size != stored->size) {
+    status.state = CacheState::corrupt;
+    status.problem = "size " + std::to_string(error ? 0 : size) + " bytes, the metadata says " +
+                     std::to_string(stored->size) + " (truncated or replaced)";
+    return status;
+  }
+  if (file_checksum(location.data) != stored->checksum) {
+    status.state = CacheState::corrupt;
+    status.problem = "checksum mismatch (the file changed after it was written)";
+    return status;
+  }
+  status.state = CacheState::valid;
+  status.run_reference = stored->run_reference;
+  return status;
+}
+
+void ArtifactCache::save(const CacheLocation& location, const OutputSpec& output, std::string_view artifact,
+                         const std::function<std::string(const ArtifactFacts&)>& metadata_for) const {
+  const cf_cacher_api& cacher = cachers_.get(output.cacher);
+  ArtifactFacts facts;
+  facts.extension = cacher.extension;
+  facts.preview = artifact_preview(artifact);
+  write_file_atomically(location.data, [&](const std::filesystem::path& temporary) {
+    host::save(cacher, temporary, artifact, output.options_json);
+    facts.checksum = file_checksum(temporary);
+    facts.size = std::filesystem::file_size(temporary);
+  });
+  write_text_atomically(location.metadata, metadata_for(facts));
+}
+
+std::string ArtifactCache::load(const CacheLocation& location, const OutputSpec& output) const {
+  return host::load(cachers_.get(output.cacher), location.data, output.options_json);
+}
+
+}  // namespace cf::host

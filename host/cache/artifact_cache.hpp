@@ -1,0 +1,57 @@
+// The cache folder of a run: where each stage output's file and metadata go, whether a cached
+// artifact can be trusted, and saving and loading through the output's cacher plugin.
+#pragma once
+
+#include "cache/output_spec.hpp"
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace cf::host {
+
+class CacherRegistry;
+struct ArtifactFacts;
+
+struct CacheLocation {
+  std::filesystem::path data;      // <cache>/[<subdir>/]<prefix>_<record hash>_<stage>_<output><ext>
+  std::filesystem::path metadata;  // the same without extension, plus _metadata.json
+};
+
+enum class CacheState { missing, valid, corrupt };
+
+struct CacheStatus {
+  CacheState state = CacheState::missing;
+  std::string problem;        // why it is missing or corrupt
+  std::string run_reference;  // valid: the run that produced it
+};
+
+class ArtifactCache {
+ public:
+  // `prefix` heads every file name: --prefix, or the experiment name.
+  ArtifactCache(std::filesystem::path folder, std::string prefix, CacherRegistry& cachers);
+
+  const std::filesystem::path& folder() const { return folder_; }
+  CacherRegistry& cachers() const { return cachers_; }
+
+  CacheLocation locate(const std::string& record_hash, const std::string& stage, const OutputSpec& output) const;
+
+  // Valid only when the metadata reads back and the file has the recorded size and checksum.
+  CacheStatus check(const CacheLocation& location) const;
+
+  // Writes the artifact through its cacher, then its metadata, each atomically; the metadata
+  // goes last, so a file without metadata is never taken as cached. `metadata_for` builds the
+  // metadata document from the facts of the written file.
+  void save(const CacheLocation& location, const OutputSpec& output, std::string_view artifact,
+            const std::function<std::string(const ArtifactFacts&)>& metadata_for) const;
+
+  std::string load(const CacheLocation& location, const OutputSpec& output) const;
+
+ private:
+  std::filesystem::path folder_;
+  std::string prefix_;
+  CacherRegistry& cachers_;
+};
+
+}  // namespace cf::host

@@ -1,0 +1,365 @@
+#include "engine/run_session.hpp"
+
+#include "cache/cache_metadata.hpp"
+#include "cache/cacher_registry.hpp"
+#include "params/param_sets.hpp"
+#include "util/error.hpp"
+
+#include <rapidjson/document.h>
+
+#include <exception>
+
+namespace cf::host {
+
+// The default binary cacher: what --lazy (and a lazy output without a cacher) falls back to.
+constexpr const char* kDefaultCacher = "raw";
+
+// Turns each C callback into a member call; no exception leaves through the C ABI.
+struct SessionCallbacks {
+  static RunSession& session(void* ctx) { return *static_cast<RunSession*>(ctx); }
+
+  template <class Fn>
+  static cf_status guarded(cf_sink error, Fn&& fn) noexcept {
+    try {
+      fn();
+      return CF_OK;
+    } catch (const std::exception& e) {
+      const std::string_view text = e.what();
+      if (error.write != nullptr) error.write(error.ctx, text.data(), text.size());
+    } catch (...) {
+      if (error.write != nullptr) error.write(error.ctx, "unknown host failure", 20);
+    }
+    return CF_ERROR;
+  }
+
+  static void log(void* ctx, cf_log_level level, cf_str message) {
+    try {
+      session(ctx).log_(level, std::string_view(message.data, message.size));
+    } catch (...) {
+      // A log line that cannot be written must not take the run down.
+    }
+  }
+  static cf_status record_create(void* ctx, cf_str params, uint64_t* record, cf_sink error) {
+    return guarded(error, [&] { *record = session(ctx).create_record({params.data, params.size}, std::nullopt); });
+  }
+  static cf_status record_copy(void* ctx, uint64_t source, cf_str params, uint64_t* record, cf_sink error) {
+    return guarded(error, [&] { *record = session(ctx).create_record({params.data, params.size}, source); });
+  }
+  static cf_status record_set(void* ctx, uint64_t record, cf_str artifact, cf_sink error) {
+    return guarded(error, [&] { session(ctx).set_artifact(record, {artifact.data, artifact.size}); });
+  }
+  static cf_status stage_begin(void* ctx, uint64_t record, const cf_stage_decl* decl, cf_stage_plan* plan,
+                               cf_sink error) {
+    return guarded(error, [&] {
+      if (decl == nullptr || plan == nullptr || decl->struct_size < sizeof(cf_stage_decl) ||
+          plan->struct_size < sizeof(cf_stage_plan)) {
+        throw UserError("the plugin declared a stage with a malformed structure (SDK and host disagree)");
+      }
+      session(ctx).begin_stage(record, *decl, *plan);
+    });
+  }
+  static cf_status stage_output(void* ctx, uint64_t stage, size_t output, cf_str artifact, cf_sink error) {
+    return guarded(error, [&] { session(ctx).take_output(stage, output, {artifact.data, artifact.size}); });
+  }
+  static cf_status artifact_load(void* ctx, uint64_t stage, size_t output, cf_sink out, cf_sink error) {
+    return guarded(error, [&] {
+      const std::string bytes = session(ctx).load_output(stage, output);
+      if (out.write != nullptr) out.write(out.ctx, bytes.data(), bytes.size());
+    });
+  }
+  static cf_status stage_end(void* ctx, uint64_t stage, cf_str failure, cf_sink error) {
+    return guarded(error, [&] { session(ctx).end_stage(stage, {failure.data, failure.size}); });
+  }
+};
+
+RunSession::RunSession(ArtifactCache& cache, RunInfo run, SessionSettings settings, LogFunction log)
+    : cache_(cache), run_(std::move(run)), settings_(std::move(settings)), log_(std::move(log)) {
+  api_.struct_size = sizeof(cf_host_api);
+  api_.abi_version = CF_ABI_VERSION;
+  api_.ctx = this;
+  api_.log = &SessionCallbacks::log;
+  api_.flags = 0;
+  api_.record_create = &SessionCallbacks::record_create;
+  api_.record_copy = &SessionCallbacks::record_copy;
+  api_.record_set = &SessionCallbacks::record_set;
+  api_.stage_begin = &SessionCallbacks::stage_begin;
+  api_.stage_output = &SessionCallbacks::stage_output;
+  api_.artifact_load = &SessionCallbacks::artifact_load;
+  api_.stage_end = &SessionCallbacks::stage_end;
+}
+
+void RunSession::start_map_pass() {
+  pass_ = Pass::map;
+  api_.flags = CF_HOST_MAPPING;
+  map_graph_ = StageGraph();
+}
+
+void RunSession::plan() {
+  forced_ = forced_stages(map_graph_, settings_.overwrite);
+  cached_.assign(map_graph_.stages().size(), std::nullopt);
+  actions_ = plan_dag(map_graph_, forced_, [this](std::size_t stage) { return fully_cached(stage); });
+}
+
+void RunSession::start_real_pass() {
+  pass_ = Pass::real;
+  api_.flags = 0;
+  real_graph_ = StageGraph();
+  if (!settings_.dag) {
+    actions_.clear();
+    forced_.clear();
+    cached_.clear();
+  }
+}
+
+void RunSession::finish_real_pass() const {
+  if (!settings_.dag || failure_) return;
+  if (real_graph_.stages().size() != map_graph_.stages().size() ||
+      real_graph_.records().size() != map_graph_.records().size()) {
+    throw UserError("run() made " + std::to_string(real_graph_.stages().size()) + " stage calls on " +
+                    std::to_string(real_graph_.records().size()) + " records in the real pass but " +
+                    std::to_string(map_graph_.stages().size()) + " on " + std::to_string(map_graph_.records().size()) +
+                    " in the map pass; run() must make the same records and stages both times");
+  }
+}
+
+std::size_t RunSession::create_record(std::string_view params_json, std::optional<std::size_t> copy_of) {
+  StageGraph& graph = building();
+  std::optional<RecordEntry> parameters;
+  if (!params_json.empty()) {
+    HashedSet hashed = hash_normalized_set(params_json, "the experiment");
+    RecordEntry entry;
+    entry.set_name = hashed.name;
+    entry.params_hash = hashed.hash;
+    entry.params_json = hashed.json;
+    parameters = std::move(entry);
+  }
+  std::size_t id = 0;
+  if (copy_of) {
+    id = graph.copy_record(*copy_of, std::move(parameters));
+  } else if (parameters) {
+    id = graph.add_record(parameters->set_name, parameters->params_hash, parameters->params_json);
+  } else {
+    id = graph.add_record("", "", "");
+  }
+  if (pass_ == Pass::real && settings_.dag) {
+    const RecordEntry& made = graph.record(id);
+    const bool same = id < map_graph_.records().size() && map_graph_.records()[id].params_hash == made.params_hash &&
+                      map_graph_.records()[id].copy_of == made.copy_of;
+    if (!same) {
+      throw UserError("run() made a different " + made.describe() +
+                      " in the real pass than in the map pass; run() must make the same records and stages "
+                      "in the same order both times");
+    }
+  }
+  return id;
+}
+
+void RunSession::set_artifact(std::size_t record, std::string_view artifact) {
+  building().set_artifact(record, std::string(artifact));
+}
+
+OutputSpec RunSession::read_output(const cf_output_decl& output, const std::string& where) const {
+  OutputSpec spec;
+  spec.name.assign(output.name.data, output.name.size);
+  spec.cacher.assign(output.cacher.data, output.cacher.size);
+  spec.options_json.assign(output.options_json.data, output.options_json.size);
+  if (spec.options_json.empty()) spec.options_json = "{}";
+  const std::string here = where + ", output '" + spec.name + "'";
+
+  rapidjson::Document options;
+  options.Parse(spec.options_json.c_str());
+  if (options.HasParseError() || !options.IsObject()) throw UserError(here + ": cacher options are not a JSON object");
+  if (const auto subdir = options.FindMember("subdir"); subdir != options.MemberEnd()) {
+    if (!subdir->value.IsString()) throw UserError(here + ": cacher option 'subdir' must be a string");
+    spec.subdir = subdir->value.GetString();
+    const std::filesystem::path path(spec.subdir);
+    bool escapes = path.is_absolute();
+    for (const auto& part : path) escapes = escapes || part == "..";
+    if (escapes) throw UserError(here + ": cacher option 'subdir' must stay inside the cache folder");
+  }
+
+  const bool wants_lazy = output.lazy != 0 || settings_.lazy_all;
+  if (wants_lazy && spec.cacher.empty() && !settings_.ignore_lazy) spec.cacher = kDefaultCacher;
+  spec.lazy = wants_lazy && !settings_.ignore_lazy;
+  if (!spec.cacher.empty() && !cache_.cachers().has(spec.cacher)) {
+    std::string available;
+    for (const auto& name : cache_.cachers().names()) available += (available.empty() ? "" : ", ") + name;
+    throw UserError(here + " names cacher '" + spec.cacher + "', which is not installed (available: " +
+                    (available.empty() ? "none" : available) + ")");
+  }
+  return spec;
+}
+
+StageCall RunSession::read_call(std::size_t record, const cf_stage_decl& decl) const {
+  StageCall call;
+  call.record = record;
+  call.name.assign(decl.name.data, decl.name.size);
+  call.aggregate = (decl.flags & CF_STAGE_AGGREGATE) != 0;
+  call.suppress_missing_inputs = (decl.flags & CF_STAGE_SUPPRESS_MISSING_INPUTS) != 0;
+  const StageGraph& graph = pass_ == Pass::map ? map_graph_ : real_graph_;
+  const std::string where = describe_call(call, graph.record(record));
+  for (std::size_t i = 0; i < decl.input_count; ++i) call.inputs.emplace_back(decl.inputs[i].data, decl.inputs[i].size);
+  for (std::size_t i = 0; i < decl.output_count; ++i) call.outputs.push_back(read_output(decl.outputs[i], where));
+  for (std::size_t i = 0; i < decl.input_record_count; ++i) call.input_records.push_back(decl.input_records[i]);
+  return call;
+}
+
+void RunSession::check_same_as_map(const StageNode& node) const {
+  const auto& map_stages = map_graph_.stages();
+  auto same_outputs = [](const std::vector<OutputSpec>& a, const std::vector<OutputSpec>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (a[i].name != b[i].name || a[i].cacher != b[i].cacher || a[i].options_json != b[i].options_json) return false;
+    }
+    return true;
+  };
+  const std::string now = describe_call(node.call, real_graph_.record(node.call.record));
+  if (node.id >= map_stages.size()) {
+    throw UserError("run() made " + now + " in the real pass, beyond the " + std::to_string(map_stages.size()) +
+                    " stage calls of the map pass; run() must make the same records and stages both times");
+  }
+  const StageNode& mapped = map_stages[node.id];
+  if (mapped.call.name != node.call.name || mapped.call.record != node.call.record ||
+      mapped.call.inputs != node.call.inputs || !same_outputs(mapped.call.outputs, node.call.outputs) ||
+      mapped.call.input_records != node.call.input_records) {
+    throw UserError("stage call " + std::to_string(node.id) + " was " +
+                    describe_call(mapped.call, map_graph_.record(mapped.call.record)) + " in the map pass but is " +
+                    now + " in the real pass; run() must make the same records and stages in the same order "
+                    "both times");
+  }
+}
+
+bool RunSession::fully_cached(std::size_t stage) {
+  if (stage < cached_.size() && cached_[stage]) return *cached_[stage];
+  const StageNode& node = graph().stages()[stage];
+  bool cached = !node.call.outputs.empty();
+  for (std::size_t i = 0; cached && i < node.call.outputs.size(); ++i) {
+    if (node.call.outputs[i].cacher.empty()) {
+      cached = false;
+      break;
+    }
+    const CacheStatus found = status(stage, i);
+    if (found.state == CacheState::corrupt) {
+      log(CF_LOG_WARNING, "cache file " + location(stage, i).data.string() + " is corrupt (" + found.problem +
+                              "); " + describe_call(node.call, graph().record(node.call.record)) +
+                              " will be recomputed");
+    }
+    cached = found.state == CacheState::valid;
+  }
+  if (cached_.size() <= stage) cached_.resize(stage + 1);
+  cached_[stage] = cached;
+  return cached;
+}
+
+StageAction RunSession::decide_now(const StageNode& node) {
+  if (forced_.size() <= node.id) forced_.resize(node.id + 1, false);
+  forced_[node.id] = is_forced(node, settings_.overwrite, forced_);
+  return forced_[node.id] || !fully_cached(node.id) ? StageAction::execute : StageAction::load;
+}
+
+void RunSession::begin_stage(std::size_t record, const cf_stage_decl& decl, cf_stage_plan& plan) {
+  StageCall call = read_call(record, decl);
+  std::vector<std::string> warnings;
+  StageGraph& graph = building();
+  const std::size_t id = graph.add_stage(std::move(call), warnings);
+  for (const auto& warning : warnings) log(CF_LOG_WARNING, warning);
+  const StageNode& node = graph.stages()[id];
+  plan.stage = id;
+  for (std::size_t i = 0; i < node.call.outputs.size(); ++i) plan.lazy[i] = 0;
+  if (pass_ == Pass::map) {
+    plan.action = CF_STAGE_MAP;
+    return;
+  }
+
+  StageAction action;
+  if (settings_.dag) {
+    check_same_as_map(node);
+    action = actions_[id];
+  } else {
+    action = decide_now(node);
+    actions_.push_back(action);
+  }
+  plan.action = action == StageAction::execute ? CF_STAGE_EXECUTE
+                : action == StageAction::load  ? CF_STAGE_LOAD
+                                               : CF_STAGE_SKIP;
+  for (std::size_t i = 0; i < node.call.outputs.size(); ++i) {
+    const bool on_disk = action == StageAction::load || (action == StageAction::execute && writes_cache());
+    plan.lazy[i] = node.call.outputs[i].lazy && on_disk ? 1 : 0;
+  }
+  const std::string where = describe_call(node.call, graph.record(node.call.record));
+  switch (action) {
+    case StageAction::execute:
+      log(CF_LOG_INFO, where + ": executing");
+      break;
+    case StageAction::load:
+      log(CF_LOG_INFO, where + ": loaded from cache");
+      break;
+    case StageAction::skip:
+      log(CF_LOG_DEBUG, where + ": skipped (no goal needs it)");
+      break;
+  }
+}
+
+const StageNode& RunSession::real_node(std::size_t stage) const {
+  if (stage >= real_graph_.stages().size()) {
+    throw UserError("the experiment named stage call " + std::to_string(stage) + ", which it never made");
+  }
+  return real_graph_.stages()[stage];
+}
+
+void RunSession::take_output(std::size_t stage, std::size_t output, std::string_view artifact) {
+  const StageNode& node = real_node(stage);
+  if (output >= node.call.outputs.size()) throw UserError("the experiment sent an output the stage does not declare");
+  const OutputSpec& spec = node.call.outputs[output];
+  if (spec.cacher.empty() || !writes_cache()) return;
+
+  const RecordEntry& record = real_graph_.record(node.call.record);
+  ArtifactOrigin origin;
+  origin.generated = run_.timestamp;
+  origin.experiment = run_.experiment;
+  origin.run_reference = run_.reference;
+  origin.run_number = run_.number;
+  origin.hostname = run_.hostname;
+  origin.command_line = run_.command_line;
+  origin.params_hash = record.params_hash.empty() ? "None" : record.params_hash;
+  origin.params_name = record.set_name;
+  origin.params = record.params_json.empty() ? "None" : record.params_json;
+  origin.record = record.id;
+  origin.record_hash = node.record_hash;
+  origin.stage = node.call.name;
+  origin.prior_stages = node.prior_stages;
+  for (const std::size_t input : record.input_records) origin.prior_records.push_back(real_graph_.record(input).hash());
+  cache_.save(location(stage, output), spec, artifact,
+              [&](const ArtifactFacts& facts) { return metadata_json(origin, spec, facts); });
+}
+
+std::string RunSession::load_output(std::size_t stage, std::size_t output) {
+  const StageNode& node = real_node(stage);
+  if (output >= node.call.outputs.size()) throw UserError("the experiment asked for an output the stage does not declare");
+  const OutputSpec& spec = node.call.outputs[output];
+  if (spec.cacher.empty()) {
+    throw UserError(describe_call(node.call, real_graph_.record(node.call.record)) + ": output '" + spec.name +
+                    "' has no cacher, so it cannot be read from the cache");
+  }
+  return cache_.load(location(stage, output), spec);
+}
+
+void RunSession::end_stage(std::size_t stage, std::string_view failure) {
+  const StageNode& node = real_node(stage);
+  if (failure.empty()) return;
+  const std::string where = describe_call(node.call, real_graph_.record(node.call.record));
+  log(CF_LOG_ERROR, where + " failed: " + std::string(failure));
+  if (!failure_) failure_ = where + " failed: " + std::string(failure);
+}
+
+CacheLocation RunSession::location(std::size_t stage, std::size_t output) const {
+  const StageGraph& source = pass_ == Pass::real && stage < real_graph_.stages().size() ? real_graph_ : graph();
+  const StageNode& node = source.stages().at(stage);
+  return cache_.locate(node.record_hash, node.call.name, node.call.outputs.at(output));
+}
+
+CacheStatus RunSession::status(std::size_t stage, std::size_t output) const {
+  return cache_.check(location(stage, output));
+}
+
+}  // namespace cf::host

@@ -1,0 +1,99 @@
+// One run of an experiment as the plugin sees the host: the cf_host_api it calls back into.
+// It builds the stage graph as run() declares records and stages, makes every cache decision,
+// saves outputs through the cache and serves loads, for the map pass and the real pass.
+#pragma once
+
+#include "cache/artifact_cache.hpp"
+#include "engine/run_info.hpp"
+#include "engine/stage_decisions.hpp"
+#include "engine/stage_graph.hpp"
+
+#include <curifactory/abi.h>
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cf::host {
+
+struct SessionSettings {
+  bool dag = true;
+  bool dry = false;        // write nothing at all
+  bool dry_cache = false;  // read the cache, write none
+  bool lazy_all = false;   // --lazy
+  bool ignore_lazy = false;
+  OverwriteRules overwrite;
+};
+
+using LogFunction = std::function<void(cf_log_level, std::string_view)>;
+
+class RunSession {
+ public:
+  RunSession(ArtifactCache& cache, RunInfo run, SessionSettings settings, LogFunction log);
+  RunSession(const RunSession&) = delete;
+  RunSession& operator=(const RunSession&) = delete;
+
+  // What run() receives; it points back at this session.
+  const cf_host_api* host_api() const { return &api_; }
+
+  // DAG mode: the map pass declares, plan() decides, the real pass must match the map.
+  void start_map_pass();
+  void plan();
+  void start_real_pass();
+  // Throws UserError when the real pass made fewer stage calls than the map pass.
+  void finish_real_pass() const;
+
+  // The graph decisions are made on: the map pass's in DAG mode, else the real pass's.
+  const StageGraph& graph() const { return settings_.dag ? map_graph_ : real_graph_; }
+  const std::vector<StageAction>& actions() const { return actions_; }
+  const SessionSettings& settings() const { return settings_; }
+
+  // For --map and --paths: where an output is cached and whether that copy can be trusted.
+  CacheLocation location(std::size_t stage, std::size_t output) const;
+  CacheStatus status(std::size_t stage, std::size_t output) const;
+
+  // The first stage failure reported through stage_end, if any.
+  const std::optional<std::string>& failure() const { return failure_; }
+
+ private:
+  enum class Pass { map, real };
+
+  // The cf_host_api callbacks, one member each; the static trampolines catch every exception.
+  std::size_t create_record(std::string_view params_json, std::optional<std::size_t> copy_of);
+  void set_artifact(std::size_t record, std::string_view artifact);
+  void begin_stage(std::size_t record, const cf_stage_decl& decl, cf_stage_plan& plan);
+  void take_output(std::size_t stage, std::size_t output, std::string_view artifact);
+  std::string load_output(std::size_t stage, std::size_t output);
+  void end_stage(std::size_t stage, std::string_view failure);
+
+  StageCall read_call(std::size_t record, const cf_stage_decl& decl) const;
+  OutputSpec read_output(const cf_output_decl& output, const std::string& where) const;
+  void check_same_as_map(const StageNode& node) const;
+  StageAction decide_now(const StageNode& node);
+  bool fully_cached(std::size_t stage);
+  bool writes_cache() const { return !settings_.dry && !settings_.dry_cache; }
+  StageGraph& building() { return pass_ == Pass::map ? map_graph_ : real_graph_; }
+  const StageNode& real_node(std::size_t stage) const;
+  void log(cf_log_level level, const std::string& message) const { log_(level, message); }
+
+  ArtifactCache& cache_;
+  RunInfo run_;
+  SessionSettings settings_;
+  LogFunction log_;
+  cf_host_api api_{};
+
+  Pass pass_ = Pass::real;
+  StageGraph map_graph_;
+  StageGraph real_graph_;
+  std::vector<StageAction> actions_;         // per stage call of graph()
+  std::vector<bool> forced_;                 // per stage call of graph()
+  std::vector<std::optional<bool>> cached_;  // per stage call of graph(), asked once
+  std::optional<std::string> failure_;
+
+  friend struct SessionCallbacks;
+};
+
+}  // namespace cf::host

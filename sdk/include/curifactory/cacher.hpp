@@ -1,0 +1,110 @@
+// What a cacher file writes to become a cacher plugin:
+//
+//   void save(const std::filesystem::path& path, std::string_view artifact,
+//             const rapidjson::Value& options);
+//   std::string load(const std::filesystem::path& path, const rapidjson::Value& options);
+//   CF_CACHER("raw", ".msgpack", save, load);
+//
+// `artifact` is one MessagePack value (see abi.h). save() stores it at exactly `path`, in any
+// form it likes (compressed, converted to .npy, ...), and load() turns that file back into the
+// same MessagePack bytes. `options` is the JSON object a stage gave with the cacher name ({}
+// when none). The host picks the path, creates its folder and writes through a temporary file
+// it renames afterwards, so a cacher never deals with atomicity. Any exception thrown becomes
+// the error message the host reports for that artifact.
+#pragma once
+
+#include <curifactory/abi.h>
+#include <curifactory/detail/c_boundary.hpp>
+#include <curifactory/detail/metadata.hpp>
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+
+namespace cf::detail {
+
+// Names end up in stage declarations and messages, so they stay plain identifiers.
+consteval bool valid_cacher_name(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '-' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// The extension is appended to a cache file name, so it must not add a folder.
+consteval bool valid_cacher_extension(std::string_view extension) {
+  return extension.empty() || (extension.front() == '.' && extension.find('/') == std::string_view::npos);
+}
+
+inline std::string_view to_view(cf_str text) {
+  return text.size == 0 ? std::string_view() : std::string_view(text.data, text.size);
+}
+
+inline rapidjson::Document parse_cacher_options(cf_str text) {
+  rapidjson::Document options;
+  if (text.size == 0) {
+    options.SetObject();
+    return options;
+  }
+  options.Parse(text.data, text.size);
+  if (options.HasParseError()) {
+    throw std::runtime_error("malformed cacher options JSON at offset " +
+                             std::to_string(options.GetErrorOffset()) + ": " +
+                             rapidjson::GetParseError_En(options.GetParseError()));
+  }
+  if (!options.IsObject()) throw std::runtime_error("cacher options must be a JSON object");
+  return options;
+}
+
+template <auto Save>
+cf_status cacher_save(cf_str path, cf_str artifact, cf_str options_json, cf_sink error) noexcept {
+  static_assert(std::is_invocable_v<decltype(Save), const std::filesystem::path&, std::string_view,
+                                    const rapidjson::Value&>,
+                "CF_CACHER: the save function must be callable as "
+                "save(const std::filesystem::path&, std::string_view, const rapidjson::Value&)");
+  return guarded(error, [&] {
+    const auto options = parse_cacher_options(options_json);
+    Save(std::filesystem::path(to_view(path)), to_view(artifact), options);
+  });
+}
+
+template <auto Load>
+cf_status cacher_load(cf_str path, cf_str options_json, cf_sink out, cf_sink error) noexcept {
+  static_assert(std::is_invocable_r_v<std::string, decltype(Load), const std::filesystem::path&,
+                                      const rapidjson::Value&>,
+                "CF_CACHER: the load function must be callable as "
+                "std::string load(const std::filesystem::path&, const rapidjson::Value&)");
+  return guarded(error, [&] {
+    const auto options = parse_cacher_options(options_json);
+    const std::string artifact = Load(std::filesystem::path(to_view(path)), options);
+    write_to(out, artifact);
+  });
+}
+
+}  // namespace cf::detail
+
+// The name must be a string literal: it is also written into the metadata section, which the
+// host reads to find a cacher without loading every plugin.
+#define CF_CACHER(name, extension, save_function, load_function)                                      \
+  static_assert(::cf::detail::valid_cacher_name(name),                                                \
+                "CF_CACHER: the name must be non-empty and use only letters, digits, '_', '-', '.'"); \
+  static_assert(::cf::detail::valid_cacher_extension(extension),                                      \
+                "CF_CACHER: the extension must be empty or start with '.' and contain no '/'");       \
+  CF_DETAIL_EXPORT const cf_cacher_api* curifactory_cacher(void) {                                    \
+    static constexpr cf_cacher_api api{sizeof(cf_cacher_api),                                         \
+                                       CF_ABI_VERSION,                                                \
+                                       name,                                                          \
+                                       extension,                                                     \
+                                       &::cf::detail::cacher_save<&save_function>,                    \
+                                       &::cf::detail::cacher_load<&load_function>};                   \
+    return &api;                                                                                      \
+  }                                                                                                   \
+  CF_DETAIL_METADATA("kind", "cacher", "name", name)

@@ -1,0 +1,157 @@
+// Graph shapes for the run-engine tests, picked by the parameter `shape`: chain, fork, copy,
+// aggregate, lazy, throw, unstable, missing. Every stage function appends "<stage>:<set name>"
+// to the file $CF_TRACE (when set), so a test sees exactly which stage functions ran.
+#include <curifactory/curifactory.hpp>
+
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <numeric>
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <vector>
+
+CF_DESCRIPTION("Stage graph shapes for the run-engine tests");
+
+namespace {
+
+struct Params {
+  std::string shape = "chain";
+  int seed = 1;
+  std::int64_t size = 8;
+};
+CF_PARAMS(Params, shape, seed, size);
+
+struct Summary {
+  double total = 0;
+  std::int64_t count = 0;
+  std::vector<std::string> labels;
+};
+CF_FIELDS(Summary, total, count, labels);
+
+void trace(const std::string& stage, const cf::RecordBase& record) {
+  if (const char* file = std::getenv("CF_TRACE")) std::ofstream(file, std::ios::app) << stage << ":" << record.name() << "\n";
+}
+
+// Peak resident memory of this process so far, in KiB (VmHWM).
+long peak_rss_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string key;
+  while (status >> key) {
+    if (key == "VmHWM:") {
+      long value = 0;
+      status >> value;
+      return value;
+    }
+    status.ignore(1 << 12, '\n');
+  }
+  return -1;
+}
+
+auto load = cf::stage("load").outputs("data").cachers("raw").fn([](cf::Record<Params>& r) {
+  trace("load", r);
+  std::vector<double> data(static_cast<std::size_t>(r.params().size));
+  std::iota(data.begin(), data.end(), static_cast<double>(r.params().seed));
+  return data;
+});
+
+auto scale = cf::stage("scale").inputs("data").outputs("scaled").cachers(cf::cacher("raw").subdir("scaled"))
+    .fn([](cf::Record<Params>& r, const std::vector<double>& data) {
+      trace("scale", r);
+      std::vector<double> scaled = data;
+      for (double& x : scaled) x *= 2;
+      return scaled;
+    });
+
+auto total = cf::stage("total").inputs("scaled").outputs("sum", "summary").cachers("raw", "raw")
+    .fn([](cf::Record<Params>& r, const std::vector<double>& scaled) {
+      trace("total", r);
+      const double sum = std::accumulate(scaled.begin(), scaled.end(), 0.0);
+      return std::tuple{sum, Summary{sum, static_cast<std::int64_t>(scaled.size()), {r.name()}}};
+    });
+
+auto mean = cf::stage("mean").inputs("data").outputs("mean").cachers("raw")
+    .fn([](cf::Record<Params>& r, const std::vector<double>& data) {
+      trace("mean", r);
+      return data.empty() ? 0.0 : std::accumulate(data.begin(), data.end(), 0.0) / static_cast<double>(data.size());
+    });
+
+auto compare = cf::aggregate("compare").inputs("sum").outputs("ranking").cachers("raw")
+    .fn([](cf::Record<Params>& r, const cf::PerRecord<double>& sums) {
+      trace("compare", r);
+      std::map<std::string, double> ranking;
+      for (const auto& [record, sum] : sums) ranking[record.name()] = sum;
+      return ranking;
+    });
+
+auto explode = cf::stage("explode").inputs("data").outputs("never").cachers("raw")
+    .fn([](cf::Record<Params>& r, const std::vector<double>&) -> double {
+      trace("explode", r);
+      throw std::runtime_error("the detonator was pressed");
+    });
+
+// Lazy: a typed array of `size` doubles that stays on disk; `measure` never reads it and
+// reports the process's peak memory, `peek` reads it.
+auto big = cf::stage("big").outputs(cf::lazy("blob")).cachers("raw").fn([](cf::Record<Params>& r) {
+  trace("big", r);
+  std::vector<double> blob(static_cast<std::size_t>(r.params().size));
+  for (std::size_t i = 0; i < blob.size(); ++i) blob[i] = static_cast<double>(i % 1000);
+  return blob;
+});
+auto measure = cf::stage("measure").fn([](cf::Record<Params>& r) {
+  trace("measure", r);
+  r.manager().info("peak_rss_kib=" + std::to_string(peak_rss_kib()));
+});
+auto peek = cf::stage("peek").inputs("blob").outputs("first").fn([](cf::Record<Params>& r, const std::vector<double>& blob) {
+  trace("peek", r);
+  return blob.empty() ? -1.0 : blob.back();
+});
+
+auto tolerant = cf::stage("tolerant").inputs("nothing").outputs("seen").suppress_missing_inputs()
+    .fn([](cf::Record<Params>& r, const std::optional<double>& nothing) {
+      trace("tolerant", r);
+      return std::string(nothing ? "value" : "missing");
+    });
+
+void run(cf::ParamSets<Params> sets, cf::Manager& m) {
+  static int calls = 0;
+  ++calls;
+  for (auto& set : sets) {
+    const std::string& shape = set.params.shape;
+    if (shape == "chain" || shape == "aggregate") {
+      total(scale(load(m.record(set))));
+    } else if (shape == "fork") {
+      auto& r = load(m.record(set));
+      total(scale(r));
+      mean(r);
+    } else if (shape == "copy") {
+      auto& base = load(m.record(set));
+      mean(base);
+      cf::ParamSet<Params> other = set;
+      other.name = set.name + "_copy";
+      other.params.seed = set.params.seed + 100;
+      total(scale(base.make_copy(other)));
+    } else if (shape == "throw") {
+      explode(scale(load(m.record(set))));
+    } else if (shape == "lazy") {
+      measure(big(m.record(set)));
+    } else if (shape == "lazy_read") {
+      measure(peek(big(m.record(set))));
+    } else if (shape == "unstable") {
+      auto& r = m.record(set);
+      if (calls % 2 == 1) load(r); else mean(r);
+    } else if (shape == "missing") {
+      tolerant(m.record(set));
+    } else {
+      throw std::invalid_argument("unknown shape '" + shape + "'");
+    }
+  }
+  if (!sets.empty() && sets.front().params.shape == "aggregate") compare(m.record());
+  if (!m.mapping()) m.info("records made: " + std::to_string(m.records().size()));
+}
+
+}  // namespace
+
+CF_EXPERIMENT(Params, run);
