@@ -21,7 +21,12 @@ CacheLocation ArtifactCache::locate(const std::string& record_hash, const std::s
   return CacheLocation{folder / (stem + extension), folder / (stem + "_metadata.json")};
 }
 
+void ArtifactCache::wait_for(const CacheLocation& location) const {
+  if (commits_.pending(location.data) || commits_.pending(location.metadata)) commits_.drain();
+}
+
 CacheStatus ArtifactCache::check(const CacheLocation& location) const {
+  wait_for(location);
   CacheStatus status;
   std::error_code error;
   const bool has_data = std::filesystem::is_regular_file(location.data, error);
@@ -64,15 +69,24 @@ void ArtifactCache::save(const CacheLocation& location, const OutputSpec& output
   ArtifactFacts facts;
   facts.extension = cacher.extension;
   facts.preview = artifact_preview(artifact);
-  write_file_atomically(location.data, [&](const std::filesystem::path& temporary) {
+  const auto data = write_temporary(location.data, [&](const std::filesystem::path& temporary) {
     host::save(cacher, temporary, artifact, output.options_json);
     facts.checksum = file_checksum(temporary);
     facts.size = std::filesystem::file_size(temporary);
   });
-  write_text_atomically(location.metadata, metadata_for(facts));
+  std::filesystem::path metadata;
+  try {
+    metadata = write_text_temporary(location.metadata, metadata_for(facts));
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(data, ignored);
+    throw;
+  }
+  commits_.submit({{data, location.data}, {metadata, location.metadata}});
 }
 
 std::string ArtifactCache::load(const CacheLocation& location, const OutputSpec& output) const {
+  wait_for(location);
   return host::load(cachers_.get(output.cacher), location.data, output.options_json);
 }
 

@@ -2,6 +2,7 @@
 // artifact can be trusted, and saving and loading through the output's cacher plugin.
 #pragma once
 
+#include "cache/commit_queue.hpp"
 #include "cache/output_spec.hpp"
 
 #include <filesystem>
@@ -35,23 +36,31 @@ class ArtifactCache {
   const std::filesystem::path& folder() const { return folder_; }
   CacherRegistry& cachers() const { return cachers_; }
 
-  CacheLocation locate(const std::string& record_hash, const std::string& stage, const OutputSpec& output) const;
+  CacheLocation locate(const std::string& record_hash, const std::string& stage,
+                       const OutputSpec& output) const;
 
   // Valid only when the metadata reads back and the file has the recorded size and checksum.
   CacheStatus check(const CacheLocation& location) const;
 
-  // Writes the artifact through its cacher, then its metadata, each atomically; the metadata
-  // goes last, so a file without metadata is never taken as cached. `metadata_for` builds the
+  // Writes the artifact through its cacher, then its metadata, each to a temporary file that
+  // is fsynced and renamed into place in the background (see CommitQueue); the metadata goes
+  // last, so a file without metadata is never taken as cached. `metadata_for` builds the
   // metadata document from the facts of the written file.
   void save(const CacheLocation& location, const OutputSpec& output, std::string_view artifact,
             const std::function<std::string(const ArtifactFacts&)>& metadata_for) const;
 
   std::string load(const CacheLocation& location, const OutputSpec& output) const;
 
+  // Waits until every saved artifact is in place and durable; throws the first write failure.
+  void finish() const { commits_.drain(); }
+
  private:
+  void wait_for(const CacheLocation& location) const;
+
   std::filesystem::path folder_;
   std::string prefix_;
   CacherRegistry& cachers_;
+  mutable CommitQueue commits_;
 };
 
 }  // namespace cf::host

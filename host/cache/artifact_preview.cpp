@@ -5,6 +5,7 @@
 
 #include <msgpack.hpp>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>

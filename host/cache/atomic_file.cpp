@@ -119,8 +119,9 @@ void write_all(int fd, std::string_view bytes) {
 
 }  // namespace
 
-void write_file_atomically(const std::filesystem::path& target,
-                           const std::function<void(const std::filesystem::path& temporary)>& write) {
+std::filesystem::path write_temporary(
+    const std::filesystem::path& target,
+    const std::function<void(const std::filesystem::path& temporary)>& write) {
   const auto error = [&](const std::string& reason) {
     return UserError(display_path(target) + ": cannot be written: " + reason);
   };
@@ -136,29 +137,52 @@ void write_file_atomically(const std::filesystem::path& target,
   std::filesystem::remove(temporary.path(), ec);
   try {
     write(temporary.path());
-    sync_file(temporary.path());
-    if (::rename(temporary.path().c_str(), target.c_str()) != 0)
-      fail("cannot rename the written file into place");
   } catch (const std::exception& e) {
     throw error(e.what());
   } catch (...) {
     throw error("unknown exception while writing");
   }
   temporary.release();
+  return temporary.path();
+}
+
+void commit_temporary(const std::filesystem::path& temporary, const std::filesystem::path& target) {
+  TemporaryFile cleanup(temporary);
   try {
-    sync_folder(folder);
+    sync_file(temporary);
+    if (::rename(temporary.c_str(), target.c_str()) != 0) fail("cannot rename the written file into place");
   } catch (const std::exception& e) {
-    throw error(e.what());
+    throw UserError(display_path(target) + ": cannot be written: " + e.what());
+  }
+  cleanup.release();
+}
+
+void sync_folder_of(const std::filesystem::path& file) {
+  try {
+    sync_folder(folder_of(file));
+  } catch (const std::exception& e) {
+    throw UserError(display_path(file) + ": cannot be written: " + e.what());
   }
 }
 
-void write_text_atomically(const std::filesystem::path& target, std::string_view contents) {
-  write_file_atomically(target, [&](const std::filesystem::path& temporary) {
+void write_file_atomically(const std::filesystem::path& target,
+                           const std::function<void(const std::filesystem::path& temporary)>& write) {
+  commit_temporary(write_temporary(target, write), target);
+  sync_folder_of(target);
+}
+
+std::filesystem::path write_text_temporary(const std::filesystem::path& target, std::string_view contents) {
+  return write_temporary(target, [&](const std::filesystem::path& temporary) {
     Descriptor fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
     if (!fd.valid()) fail("cannot create a temporary file");
     write_all(fd.get(), contents);
     if (!fd.close()) fail("write failed");
   });
+}
+
+void write_text_atomically(const std::filesystem::path& target, std::string_view contents) {
+  commit_temporary(write_text_temporary(target, contents), target);
+  sync_folder_of(target);
 }
 
 void read_file_chunks(const std::filesystem::path& path, std::size_t chunk_size,

@@ -20,6 +20,18 @@ namespace cf::host {
 void write_file_atomically(const std::filesystem::path& target,
                            const std::function<void(const std::filesystem::path& temporary)>& write);
 
+// The two halves of write_file_atomically, for callers that defer the slow part (fsync) to
+// another thread: write_temporary creates the folders and calls `write` with a fresh temporary
+// path (removed again if `write` fails), returning it; commit_temporary fsyncs it and renames
+// it over `target` (removing it on failure); sync_folder_of makes renames in the folder of
+// `file` durable. Each throws UserError naming `target`.
+std::filesystem::path write_temporary(
+    const std::filesystem::path& target,
+    const std::function<void(const std::filesystem::path& temporary)>& write);
+void commit_temporary(const std::filesystem::path& temporary, const std::filesystem::path& target);
+void sync_folder_of(const std::filesystem::path& file);
+std::filesystem::path write_text_temporary(const std::filesystem::path& target, std::string_view contents);
+
 // write_file_atomically with `contents` as the file's bytes.
 void write_text_atomically(const std::filesystem::path& target, std::string_view contents);
 

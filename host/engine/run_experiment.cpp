@@ -110,13 +110,15 @@ int run_experiment(const Config& config, const RunOptions& options, const std::s
   settings.ignore_lazy = options.ignore_lazy;
   settings.overwrite.everything = options.overwrite;
   settings.overwrite.stages.insert(options.overwrite_stages.begin(), options.overwrite_stages.end());
-  RunSession session(cache, make_run_info(options.experiment, command_line), settings, console_log(options.verbose));
+  RunSession session(cache, make_run_info(options.experiment, command_line), settings,
+                     console_log(options.verbose));
 
   const std::string json = sets_array(sets);
   auto call_run = [&](const char* pass) {
     StringSink error;
     if (api.run(session.host_api(), cf_str{json.data(), json.size()}, error.sink()) == CF_OK) return true;
-    std::cerr << "error: experiment '" << options.experiment << "' failed" << pass << ": " << error.text << "\n";
+    std::cerr << "error: experiment '" << options.experiment << "' failed" << pass << ": " << error.text
+              << "\n";
     return false;
   };
 
@@ -135,9 +137,13 @@ int run_experiment(const Config& config, const RunOptions& options, const std::s
   }
 
   session.start_real_pass();
-  if (!call_run("")) return 1;
+  const bool ran = call_run("");
+  // Outputs saved before a failure stay cached: wait for them either way.
+  cache.finish();
+  if (!ran) return 1;
   session.finish_real_pass();
 
+  if (session.actions().empty()) return 0;
   std::size_t counts[3] = {0, 0, 0};
   for (const StageAction action : session.actions()) ++counts[static_cast<int>(action)];
   std::cout << "INFO - run complete: " << counts[0] << " stage calls executed, " << counts[1]

@@ -34,16 +34,29 @@ struct SessionCallbacks {
 
   static void log(void* ctx, cf_log_level level, cf_str message) {
     try {
+      // run() says everything twice in DAG mode; the real pass is the one that counts.
+      if (session(ctx).pass_ == RunSession::Pass::map) return;
       session(ctx).log_(level, std::string_view(message.data, message.size));
     } catch (...) {
       // A log line that cannot be written must not take the run down.
     }
   }
-  static cf_status record_create(void* ctx, cf_str params, uint64_t* record, cf_sink error) {
-    return guarded(error, [&] { *record = session(ctx).create_record({params.data, params.size}, std::nullopt); });
+  static cf_status record_create(void* ctx, cf_str params, uint64_t* record, cf_sink hash, cf_sink error) {
+    return guarded(error, [&] {
+      *record = session(ctx).create_record({params.data, params.size}, std::nullopt);
+      write_hash(ctx, *record, hash);
+    });
   }
-  static cf_status record_copy(void* ctx, uint64_t source, cf_str params, uint64_t* record, cf_sink error) {
-    return guarded(error, [&] { *record = session(ctx).create_record({params.data, params.size}, source); });
+  static cf_status record_copy(void* ctx, uint64_t source, cf_str params, uint64_t* record, cf_sink hash,
+                               cf_sink error) {
+    return guarded(error, [&] {
+      *record = session(ctx).create_record({params.data, params.size}, source);
+      write_hash(ctx, *record, hash);
+    });
+  }
+  static void write_hash(void* ctx, uint64_t record, cf_sink hash) {
+    const std::string& text = session(ctx).building().record(record).params_hash;
+    if (hash.write != nullptr && !text.empty()) hash.write(hash.ctx, text.data(), text.size());
   }
   static cf_status record_set(void* ctx, uint64_t record, cf_str artifact, cf_sink error) {
     return guarded(error, [&] { session(ctx).set_artifact(record, {artifact.data, artifact.size}); });
@@ -117,7 +130,8 @@ void RunSession::finish_real_pass() const {
       real_graph_.records().size() != map_graph_.records().size()) {
     throw UserError("run() made " + std::to_string(real_graph_.stages().size()) + " stage calls on " +
                     std::to_string(real_graph_.records().size()) + " records in the real pass but " +
-                    std::to_string(map_graph_.stages().size()) + " on " + std::to_string(map_graph_.records().size()) +
+                    std::to_string(map_graph_.stages().size()) + " on " +
+                    std::to_string(map_graph_.records().size()) +
                     " in the map pass; run() must make the same records and stages both times");
   }
 }
@@ -143,7 +157,8 @@ std::size_t RunSession::create_record(std::string_view params_json, std::optiona
   }
   if (pass_ == Pass::real && settings_.dag) {
     const RecordEntry& made = graph.record(id);
-    const bool same = id < map_graph_.records().size() && map_graph_.records()[id].params_hash == made.params_hash &&
+    const bool same = id < map_graph_.records().size() &&
+                      map_graph_.records()[id].params_hash == made.params_hash &&
                       map_graph_.records()[id].copy_of == made.copy_of;
     if (!same) {
       throw UserError("run() made a different " + made.describe() +
@@ -168,7 +183,8 @@ OutputSpec RunSession::read_output(const cf_output_decl& output, const std::stri
 
   rapidjson::Document options;
   options.Parse(spec.options_json.c_str());
-  if (options.HasParseError() || !options.IsObject()) throw UserError(here + ": cacher options are not a JSON object");
+  if (options.HasParseError() || !options.IsObject())
+    throw UserError(here + ": cacher options are not a JSON object");
   if (const auto subdir = options.FindMember("subdir"); subdir != options.MemberEnd()) {
     if (!subdir->value.IsString()) throw UserError(here + ": cacher option 'subdir' must be a string");
     spec.subdir = subdir->value.GetString();
@@ -198,33 +214,39 @@ StageCall RunSession::read_call(std::size_t record, const cf_stage_decl& decl) c
   call.suppress_missing_inputs = (decl.flags & CF_STAGE_SUPPRESS_MISSING_INPUTS) != 0;
   const StageGraph& graph = pass_ == Pass::map ? map_graph_ : real_graph_;
   const std::string where = describe_call(call, graph.record(record));
-  for (std::size_t i = 0; i < decl.input_count; ++i) call.inputs.emplace_back(decl.inputs[i].data, decl.inputs[i].size);
-  for (std::size_t i = 0; i < decl.output_count; ++i) call.outputs.push_back(read_output(decl.outputs[i], where));
-  for (std::size_t i = 0; i < decl.input_record_count; ++i) call.input_records.push_back(decl.input_records[i]);
+  for (std::size_t i = 0; i < decl.input_count; ++i)
+    call.inputs.emplace_back(decl.inputs[i].data, decl.inputs[i].size);
+  for (std::size_t i = 0; i < decl.output_count; ++i)
+    call.outputs.push_back(read_output(decl.outputs[i], where));
+  for (std::size_t i = 0; i < decl.input_record_count; ++i)
+    call.input_records.push_back(decl.input_records[i]);
   return call;
 }
 
-void RunSession::check_same_as_map(const StageNode& node) const {
+void RunSession::check_same_as_map(const StageCall& call, std::size_t id) const {
   const auto& map_stages = map_graph_.stages();
   auto same_outputs = [](const std::vector<OutputSpec>& a, const std::vector<OutputSpec>& b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
-      if (a[i].name != b[i].name || a[i].cacher != b[i].cacher || a[i].options_json != b[i].options_json) return false;
+      if (a[i].name != b[i].name || a[i].cacher != b[i].cacher || a[i].options_json != b[i].options_json)
+        return false;
     }
     return true;
   };
-  const std::string now = describe_call(node.call, real_graph_.record(node.call.record));
-  if (node.id >= map_stages.size()) {
-    throw UserError("run() made " + now + " in the real pass, beyond the " + std::to_string(map_stages.size()) +
+  const std::string now = describe_call(call, real_graph_.record(call.record));
+  if (id >= map_stages.size()) {
+    throw UserError("run() made " + now + " in the real pass, beyond the " +
+                    std::to_string(map_stages.size()) +
                     " stage calls of the map pass; run() must make the same records and stages both times");
   }
-  const StageNode& mapped = map_stages[node.id];
-  if (mapped.call.name != node.call.name || mapped.call.record != node.call.record ||
-      mapped.call.inputs != node.call.inputs || !same_outputs(mapped.call.outputs, node.call.outputs) ||
-      mapped.call.input_records != node.call.input_records) {
-    throw UserError("stage call " + std::to_string(node.id) + " was " +
-                    describe_call(mapped.call, map_graph_.record(mapped.call.record)) + " in the map pass but is " +
-                    now + " in the real pass; run() must make the same records and stages in the same order "
+  const StageNode& mapped = map_stages[id];
+  if (mapped.call.name != call.name || mapped.call.record != call.record ||
+      mapped.call.inputs != call.inputs || !same_outputs(mapped.call.outputs, call.outputs) ||
+      mapped.call.input_records != call.input_records) {
+    throw UserError("stage call " + std::to_string(id) + " was " +
+                    describe_call(mapped.call, map_graph_.record(mapped.call.record)) +
+                    " in the map pass but is " + now +
+                    " in the real pass; run() must make the same records and stages in the same order "
                     "both times");
   }
 }
@@ -259,8 +281,11 @@ StageAction RunSession::decide_now(const StageNode& node) {
 
 void RunSession::begin_stage(std::size_t record, const cf_stage_decl& decl, cf_stage_plan& plan) {
   StageCall call = read_call(record, decl);
-  std::vector<std::string> warnings;
   StageGraph& graph = building();
+  // Compared before the inputs are resolved, so a diverging run() is reported as such rather
+  // than as whatever input it then lacks.
+  if (pass_ == Pass::real && settings_.dag) check_same_as_map(call, graph.stages().size());
+  std::vector<std::string> warnings;
   const std::size_t id = graph.add_stage(std::move(call), warnings);
   for (const auto& warning : warnings) log(CF_LOG_WARNING, warning);
   const StageNode& node = graph.stages()[id];
@@ -273,7 +298,6 @@ void RunSession::begin_stage(std::size_t record, const cf_stage_decl& decl, cf_s
 
   StageAction action;
   if (settings_.dag) {
-    check_same_as_map(node);
     action = actions_[id];
   } else {
     action = decide_now(node);
@@ -309,7 +333,8 @@ const StageNode& RunSession::real_node(std::size_t stage) const {
 
 void RunSession::take_output(std::size_t stage, std::size_t output, std::string_view artifact) {
   const StageNode& node = real_node(stage);
-  if (output >= node.call.outputs.size()) throw UserError("the experiment sent an output the stage does not declare");
+  if (output >= node.call.outputs.size())
+    throw UserError("the experiment sent an output the stage does not declare");
   const OutputSpec& spec = node.call.outputs[output];
   if (spec.cacher.empty() || !writes_cache()) return;
 
@@ -328,18 +353,20 @@ void RunSession::take_output(std::size_t stage, std::size_t output, std::string_
   origin.record_hash = node.record_hash;
   origin.stage = node.call.name;
   origin.prior_stages = node.prior_stages;
-  for (const std::size_t input : record.input_records) origin.prior_records.push_back(real_graph_.record(input).hash());
+  for (const std::size_t input : record.input_records)
+    origin.prior_records.push_back(real_graph_.record(input).hash());
   cache_.save(location(stage, output), spec, artifact,
               [&](const ArtifactFacts& facts) { return metadata_json(origin, spec, facts); });
 }
 
 std::string RunSession::load_output(std::size_t stage, std::size_t output) {
   const StageNode& node = real_node(stage);
-  if (output >= node.call.outputs.size()) throw UserError("the experiment asked for an output the stage does not declare");
+  if (output >= node.call.outputs.size())
+    throw UserError("the experiment asked for an output the stage does not declare");
   const OutputSpec& spec = node.call.outputs[output];
   if (spec.cacher.empty()) {
-    throw UserError(describe_call(node.call, real_graph_.record(node.call.record)) + ": output '" + spec.name +
-                    "' has no cacher, so it cannot be read from the cache");
+    throw UserError(describe_call(node.call, real_graph_.record(node.call.record)) + ": output '" +
+                    spec.name + "' has no cacher, so it cannot be read from the cache");
   }
   return cache_.load(location(stage, output), spec);
 }
@@ -353,7 +380,8 @@ void RunSession::end_stage(std::size_t stage, std::string_view failure) {
 }
 
 CacheLocation RunSession::location(std::size_t stage, std::size_t output) const {
-  const StageGraph& source = pass_ == Pass::real && stage < real_graph_.stages().size() ? real_graph_ : graph();
+  const StageGraph& source =
+      pass_ == Pass::real && stage < real_graph_.stages().size() ? real_graph_ : graph();
   const StageNode& node = source.stages().at(stage);
   return cache_.locate(node.record_hash, node.call.name, node.call.outputs.at(output));
 }

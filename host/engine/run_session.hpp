@@ -71,7 +71,7 @@ class RunSession {
 
   StageCall read_call(std::size_t record, const cf_stage_decl& decl) const;
   OutputSpec read_output(const cf_output_decl& output, const std::string& where) const;
-  void check_same_as_map(const StageNode& node) const;
+  void check_same_as_map(const StageCall& call, std::size_t id) const;
   StageAction decide_now(const StageNode& node);
   bool fully_cached(std::size_t stage);
   bool writes_cache() const { return !settings_.dry && !settings_.dry_cache; }

@@ -1,25 +1,69 @@
-// Ridge regression against k-nearest-neighbours on a noisy sine: a small, real experiment
-// that shows how scores move with noise, sample count and model settings.
+// Ridge regression against k-nearest-neighbours on a noisy sine: a small, real experiment that
+// shows how scores move with noise, sample count and model settings.
+//
+//   per data recipe (samples, noise, seed):  make_data -> split
+//   per parameter set, on a copy of its data record:             -> fit -> evaluate
+//   once, over every parameter set:                                                 -> compare
+//
+// Read it top to bottom: the artifact types, the maths, the stages, then run(). Every stage
+// output is cached, so a second run loads what it can instead of recomputing it;
+// `experiment regression -p noise_sweep --map` shows what a run would do.
 #include "regression_params.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <map>
 #include <numbers>
 #include <random>
 #include <sstream>
 #include <stdexcept>
+#include <string>
+#include <tuple>
 #include <vector>
 
 CF_DESCRIPTION("Ridge vs k-NN regression on a noisy synthetic signal");
 
 namespace {
 
+// ---- Artifacts: what stages pass on and the cache stores. CF_FIELDS is all the serialisation
+// a struct needs; vectors of numbers are written as one block.
+
 struct Dataset {
   std::vector<double> x;
   std::vector<double> y;
 };
+CF_FIELDS(Dataset, x, y);
 
-Dataset synthetic(const RegressionParams& p) {
+// What `fit` learns. k-NN has nothing to learn: its "model" is the training points themselves.
+struct Model {
+  std::string kind;                  // "ridge" or "knn"
+  std::vector<double> coefficients;  // ridge: polynomial coefficients, lowest power first
+  Dataset neighbours;                // knn: the training points
+  int k = 0;                         // knn: neighbours averaged per prediction
+};
+CF_FIELDS(Model, kind, coefficients, neighbours, k);
+
+struct Scores {
+  double r2 = 0.0;    // share of the test variance explained (1 is perfect)
+  double rmse = 0.0;  // typical error, in the units of y
+};
+CF_FIELDS(Scores, r2, rmse);
+
+struct Ranked {
+  std::string set;
+  std::string model;
+  int samples = 0;
+  double noise = 0.0;
+  double r2 = 0.0;
+  double rmse = 0.0;
+};
+CF_FIELDS(Ranked, set, model, samples, noise, r2, rmse);
+
+// ---- The maths, free of any curifactory type.
+
+Dataset noisy_sine(const RegressionParams& p) {
+  if (p.samples < 8) throw std::invalid_argument("samples must be at least 8 to hold out a test quarter");
   std::mt19937_64 rng(p.seed);
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   std::normal_distribution<double> gaussian(0.0, p.noise);
@@ -81,42 +125,110 @@ double predict_knn(const Dataset& train, int k, double x) {
   return sum / static_cast<double>(count);
 }
 
-// Coefficient of determination on the held-out quarter of the data.
-double score(const RegressionParams& p) {
-  const Dataset all = synthetic(p);
-  const std::size_t split = all.x.size() * 3 / 4;
-  Dataset train{{all.x.begin(), all.x.begin() + static_cast<std::ptrdiff_t>(split)},
-                {all.y.begin(), all.y.begin() + static_cast<std::ptrdiff_t>(split)}};
-  if (train.x.empty() || split == all.x.size()) throw std::invalid_argument("samples must be at least 2");
-  std::vector<double> coefficients;
-  if (p.model == "ridge") {
-    coefficients = fit_ridge(train, p.degree, p.alpha);
-  } else if (p.model != "knn") {
-    throw std::invalid_argument("unknown model '" + p.model + "' (use ridge or knn)");
-  }
+double predict(const Model& model, double x) {
+  return model.kind == "ridge" ? predict_ridge(model.coefficients, x)
+                               : predict_knn(model.neighbours, model.k, x);
+}
+
+// ---- Stages. A stage function takes its record first when it needs the parameters, then its
+// inputs, typed; it returns its outputs (a std::tuple for several). The declaration under each
+// names the inputs and outputs (entries of the record's state) and one cacher per output.
+
+Dataset generate(const cf::Record<RegressionParams>& r) {
+  return noisy_sine(r.params());
+}
+auto make_data = cf::stage("make_data").outputs("data").cachers("raw").fn(generate);
+
+// The draws are independent, so the last quarter is as random a test set as any.
+std::tuple<Dataset, Dataset> hold_out(const Dataset& data) {
+  const auto cut = static_cast<std::ptrdiff_t>(data.x.size() - data.x.size() / 4);
+  Dataset train{{data.x.begin(), data.x.begin() + cut}, {data.y.begin(), data.y.begin() + cut}};
+  Dataset test{{data.x.begin() + cut, data.x.end()}, {data.y.begin() + cut, data.y.end()}};
+  return {train, test};
+}
+auto split = cf::stage("split").inputs("data").outputs("train", "test").cachers("raw", "raw").fn(hold_out);
+
+Model train(const cf::Record<RegressionParams>& r, const Dataset& data) {
+  const RegressionParams& p = r.params();
+  if (p.model == "ridge") return {"ridge", fit_ridge(data, p.degree, p.alpha), {}, 0};
+  if (p.model == "knn") return {"knn", {}, data, p.k};
+  throw std::invalid_argument("unknown model '" + p.model + "' (use ridge or knn)");
+}
+// Models get a folder of their own in the cache: data/cache/models/.
+auto fit =
+    cf::stage("fit").inputs("train").outputs("model").cachers(cf::cacher("raw").subdir("models")).fn(train);
+
+Scores score(const Model& model, const Dataset& test) {
   double mean = 0.0;
-  for (std::size_t i = split; i < all.y.size(); ++i) mean += all.y[i];
-  mean /= static_cast<double>(all.y.size() - split);
+  for (double y : test.y) mean += y;
+  mean /= static_cast<double>(test.y.size());
   double residual = 0.0;
   double total = 0.0;
-  for (std::size_t i = split; i < all.x.size(); ++i) {
-    const double guess =
-        p.model == "ridge" ? predict_ridge(coefficients, all.x[i]) : predict_knn(train, p.k, all.x[i]);
-    residual += (all.y[i] - guess) * (all.y[i] - guess);
-    total += (all.y[i] - mean) * (all.y[i] - mean);
+  for (std::size_t i = 0; i < test.x.size(); ++i) {
+    const double error = test.y[i] - predict(model, test.x[i]);
+    residual += error * error;
+    total += (test.y[i] - mean) * (test.y[i] - mean);
   }
-  return 1.0 - residual / total;
+  return {1.0 - residual / total, std::sqrt(residual / static_cast<double>(test.y.size()))};
+}
+auto evaluate = cf::stage("evaluate").inputs("model", "test").outputs("scores").cachers("raw").fn(score);
+
+// An aggregate stage runs on a record of its own and gets, per input, the value of each record
+// it aggregates, with that record (for its name and parameters).
+std::vector<Ranked> rank(const cf::RecordBase& r, const cf::PerRecord<Scores>& scores) {
+  std::vector<Ranked> ranking;
+  for (const auto& [record, s] : scores) {
+    const auto& p = record.params_as<RegressionParams>();
+    ranking.push_back({record.name(), p.model, p.samples, p.noise, s.r2, s.rmse});
+  }
+  std::sort(ranking.begin(), ranking.end(), [](const Ranked& a, const Ranked& b) { return a.r2 > b.r2; });
+
+  r.manager().info("ranking by test R^2:");
+  r.manager().info("   #  set                model  samples  noise     R^2    RMSE");
+  for (std::size_t i = 0; i < ranking.size(); ++i) {
+    const Ranked& e = ranking[i];
+    char line[160];
+    std::snprintf(line, sizeof line, "  %2zu  %-18s %-6s %7d  %5.2f  %6.3f  %6.3f", i + 1, e.set.c_str(),
+                  e.model.c_str(), e.samples, e.noise, e.r2, e.rmse);
+    r.manager().info(line);
+  }
+  return ranking;
+}
+auto compare = cf::aggregate("compare").inputs("scores").outputs("ranking").cachers("raw").fn(rank);
+
+// The part of a set that shapes the data: every set that differs only in its model gets the same
+// data record, hence the same hash and cache files. Its model is empty because it trains none.
+cf::ParamSet<RegressionParams> data_set(const RegressionParams& p) {
+  RegressionParams data;
+  data.model = "";
+  data.samples = p.samples;
+  data.noise = p.noise;
+  data.seed = p.seed;
+  std::ostringstream name;
+  name << "data_" << p.samples << "_noise_" << p.noise << "_seed_" << p.seed;
+  return {name.str(), data};
 }
 
 }  // namespace
 
-void run(cf::ParamSets<RegressionParams> sets, cf::Manager& manager) {
+// run() wires stages to records; the host decides what each stage call does. It is called
+// twice, first to map the stages (nothing executes), then for real, so it must make the same
+// records and stage calls both times and should read no artifact itself.
+void run(cf::ParamSets<RegressionParams> sets, cf::Manager& m) {
+  std::map<std::string, cf::Record<RegressionParams>*> data_records;  // by data set name
+  std::vector<cf::RecordBase*> models;
   for (const auto& set : sets) {
-    std::ostringstream line;
-    line << set.name << ": " << set.params.model << " on " << set.params.samples << " samples, noise "
-         << set.params.noise << " -> R^2 = " << score(set.params);
-    manager.info(line.str());
+    const cf::ParamSet<RegressionParams> recipe = data_set(set.params);  // samples, noise, seed
+    cf::Record<RegressionParams>*& data = data_records[recipe.name];
+    if (data == nullptr) {  // the first set with this data: make and split it once
+      data = &make_data(m.record(recipe));
+      split(*data);
+    }
+    // A copy starts with the data record's state (train, test) under the model set's parameters.
+    models.push_back(&evaluate(fit(data->make_copy(set))));
   }
+  // Only the model records have scores, so compare reads those rather than every record.
+  compare(m.record(), models);
 }
 
 cf::ParamSets<RegressionParams> get_params() {

@@ -46,9 +46,9 @@ TEST(Cli, UnknownFlagIsAnError) {
 TEST(Cli, FlagsWithoutBehaviourYetAreRefusedNotIgnored) {
   TempProject project;
   project.add_plugin("listed_experiment", "experiments/alpha.so");
-  const CommandResult result = project.experiment("alpha --overwrite");
+  const CommandResult result = project.experiment("alpha --store-full");
   EXPECT_NE(result.exit_code, 0);
-  EXPECT_NE(result.err.find("--overwrite is not available yet"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("--store-full is not available yet"), std::string::npos) << result.err;
   EXPECT_EQ(result.out, "");
 }
 
@@ -119,7 +119,8 @@ TEST(Cli, RunErrorsNameWhatIsWrong) {
        "kind)\n"},
       {"alpha -p thrower",
        "error: params file 'thrower' (experiments/thrower.so) did not return a list of parameter sets\n"},
-      {"thrower -p alpha", "error: experiment 'thrower' failed: boom in run\n"},
+      {"thrower -p alpha", "error: experiment 'thrower' failed during the map pass: boom in run\n"},
+      {"thrower -p alpha --no-dag", "error: experiment 'thrower' failed: boom in run\n"},
       {"nested -p alpha",
        "error: params file 'alpha' (experiments/alpha.so, index 0), set 'first': unknown field 'a'\n"},
   };

@@ -1,8 +1,10 @@
 // Graph shapes for the run-engine tests, picked by the parameter `shape`: chain, fork, copy,
-// aggregate, lazy, throw, unstable, missing. Every stage function appends "<stage>:<set name>"
-// to the file $CF_TRACE (when set), so a test sees exactly which stage functions ran.
+// aggregate, long (five-stage chain plus aggregate), lazy, lazy_read, throw, unstable, missing. Every stage
+// function appends "<stage>:<set name>" to the file $CF_TRACE (when set), so a test sees exactly which stage
+// functions ran.
 #include <curifactory/curifactory.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
@@ -32,7 +34,8 @@ struct Summary {
 CF_FIELDS(Summary, total, count, labels);
 
 void trace(const std::string& stage, const cf::RecordBase& record) {
-  if (const char* file = std::getenv("CF_TRACE")) std::ofstream(file, std::ios::app) << stage << ":" << record.name() << "\n";
+  if (const char* file = std::getenv("CF_TRACE"))
+    std::ofstream(file, std::ios::app) << stage << ":" << record.name() << "\n";
 }
 
 // Peak resident memory of this process so far, in KiB (VmHWM).
@@ -57,37 +60,60 @@ auto load = cf::stage("load").outputs("data").cachers("raw").fn([](cf::Record<Pa
   return data;
 });
 
-auto scale = cf::stage("scale").inputs("data").outputs("scaled").cachers(cf::cacher("raw").subdir("scaled"))
-    .fn([](cf::Record<Params>& r, const std::vector<double>& data) {
-      trace("scale", r);
-      std::vector<double> scaled = data;
-      for (double& x : scaled) x *= 2;
-      return scaled;
-    });
+auto scale = cf::stage("scale")
+                 .inputs("data")
+                 .outputs("scaled")
+                 .cachers(cf::cacher("raw").subdir("scaled"))
+                 .fn([](cf::Record<Params>& r, const std::vector<double>& data) {
+                   trace("scale", r);
+                   std::vector<double> scaled = data;
+                   for (double& x : scaled) x *= 2;
+                   return scaled;
+                 });
 
-auto total = cf::stage("total").inputs("scaled").outputs("sum", "summary").cachers("raw", "raw")
-    .fn([](cf::Record<Params>& r, const std::vector<double>& scaled) {
-      trace("total", r);
-      const double sum = std::accumulate(scaled.begin(), scaled.end(), 0.0);
-      return std::tuple{sum, Summary{sum, static_cast<std::int64_t>(scaled.size()), {r.name()}}};
-    });
+auto total = cf::stage("total")
+                 .inputs("scaled")
+                 .outputs("sum", "summary")
+                 .cachers("raw", "raw")
+                 .fn([](cf::Record<Params>& r, const std::vector<double>& scaled) {
+                   trace("total", r);
+                   const double sum = std::accumulate(scaled.begin(), scaled.end(), 0.0);
+                   return std::tuple{sum, Summary{sum, static_cast<std::int64_t>(scaled.size()), {r.name()}}};
+                 });
 
-auto mean = cf::stage("mean").inputs("data").outputs("mean").cachers("raw")
-    .fn([](cf::Record<Params>& r, const std::vector<double>& data) {
+auto mean = cf::stage("mean").inputs("data").outputs("mean").cachers("raw").fn(
+    [](cf::Record<Params>& r, const std::vector<double>& data) {
       trace("mean", r);
-      return data.empty() ? 0.0 : std::accumulate(data.begin(), data.end(), 0.0) / static_cast<double>(data.size());
+      return data.empty() ? 0.0
+                          : std::accumulate(data.begin(), data.end(), 0.0) / static_cast<double>(data.size());
     });
 
-auto compare = cf::aggregate("compare").inputs("sum").outputs("ranking").cachers("raw")
-    .fn([](cf::Record<Params>& r, const cf::PerRecord<double>& sums) {
+auto compare = cf::aggregate("compare").inputs("sum").outputs("ranking").cachers("raw").fn(
+    [](cf::Record<Params>& r, const cf::PerRecord<double>& sums) {
       trace("compare", r);
       std::map<std::string, double> ranking;
       for (const auto& [record, sum] : sums) ranking[record.name()] = sum;
       return ranking;
     });
 
-auto explode = cf::stage("explode").inputs("data").outputs("never").cachers("raw")
-    .fn([](cf::Record<Params>& r, const std::vector<double>&) -> double {
+// Two more links for the long chain (load, scale, shift, clip, total).
+auto shift = cf::stage("shift").inputs("scaled").outputs("scaled").cachers("raw").fn(
+    [](cf::Record<Params>& r, const std::vector<double>& scaled) {
+      trace("shift", r);
+      std::vector<double> shifted = scaled;
+      for (double& x : shifted) x += 1;
+      return shifted;
+    });
+auto clip = cf::stage("clip").inputs("scaled").outputs("scaled").cachers("raw").fn(
+    [](cf::Record<Params>& r, const std::vector<double>& scaled) {
+      trace("clip", r);
+      std::vector<double> clipped = scaled;
+      for (double& x : clipped) x = std::min(x, 1000.0);
+      return clipped;
+    });
+
+auto explode = cf::stage("explode").inputs("data").outputs("never").cachers("raw").fn(
+    [](cf::Record<Params>& r, const std::vector<double>&) -> double {
       trace("explode", r);
       throw std::runtime_error("the detonator was pressed");
     });
@@ -104,16 +130,22 @@ auto measure = cf::stage("measure").fn([](cf::Record<Params>& r) {
   trace("measure", r);
   r.manager().info("peak_rss_kib=" + std::to_string(peak_rss_kib()));
 });
-auto peek = cf::stage("peek").inputs("blob").outputs("first").fn([](cf::Record<Params>& r, const std::vector<double>& blob) {
-  trace("peek", r);
-  return blob.empty() ? -1.0 : blob.back();
-});
-
-auto tolerant = cf::stage("tolerant").inputs("nothing").outputs("seen").suppress_missing_inputs()
-    .fn([](cf::Record<Params>& r, const std::optional<double>& nothing) {
-      trace("tolerant", r);
-      return std::string(nothing ? "value" : "missing");
+auto peek = cf::stage("peek").inputs("blob").outputs("first").fn(
+    [](cf::Record<Params>& r, const std::vector<double>& blob) {
+      trace("peek", r);
+      const double last = blob.empty() ? -1.0 : blob.back();
+      r.manager().info("last=" + std::to_string(static_cast<long>(last)));
+      return last;
     });
+
+auto tolerant = cf::stage("tolerant")
+                    .inputs("nothing")
+                    .outputs("seen")
+                    .suppress_missing_inputs()
+                    .fn([](cf::Record<Params>& r, const std::optional<double>& nothing) {
+                      trace("tolerant", r);
+                      return std::string(nothing ? "value" : "missing");
+                    });
 
 void run(cf::ParamSets<Params> sets, cf::Manager& m) {
   static int calls = 0;
@@ -122,6 +154,8 @@ void run(cf::ParamSets<Params> sets, cf::Manager& m) {
     const std::string& shape = set.params.shape;
     if (shape == "chain" || shape == "aggregate") {
       total(scale(load(m.record(set))));
+    } else if (shape == "long") {
+      total(clip(shift(scale(load(m.record(set))))));
     } else if (shape == "fork") {
       auto& r = load(m.record(set));
       total(scale(r));
@@ -141,14 +175,19 @@ void run(cf::ParamSets<Params> sets, cf::Manager& m) {
       measure(peek(big(m.record(set))));
     } else if (shape == "unstable") {
       auto& r = m.record(set);
-      if (calls % 2 == 1) load(r); else mean(r);
+      if (calls % 2 == 1)
+        load(r);
+      else
+        mean(r);
     } else if (shape == "missing") {
       tolerant(m.record(set));
     } else {
       throw std::invalid_argument("unknown shape '" + shape + "'");
     }
   }
-  if (!sets.empty() && sets.front().params.shape == "aggregate") compare(m.record());
+  if (!sets.empty() && (sets.front().params.shape == "aggregate" || sets.front().params.shape == "long")) {
+    compare(m.record());
+  }
   if (!m.mapping()) m.info("records made: " + std::to_string(m.records().size()));
 }
 

@@ -11,7 +11,7 @@ static cf_status never_normalize(cf_str, cf_sink, cf_sink) {
 
 extern "C" __attribute__((visibility("default"))) const cf_experiment_api* curifactory_experiment(void) {
   static const cf_experiment_api api{sizeof(cf_experiment_api), CF_ABI_VERSION + 1, &never_run,
-                                     &never_normalize};
+                                     &never_normalize, nullptr};
   return &api;
 }
 CF_DETAIL_METADATA("kind", "experiment");

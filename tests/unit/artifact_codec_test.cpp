@@ -487,6 +487,12 @@ TEST(ArtifactCodec, LargeArrayIsSizedExactly) {
   ASSERT_EQ(back.size(), big.size());
   EXPECT_EQ(back.front(), 0.5);
   EXPECT_EQ(back.back(), 0.5);
+
+  // Data after the array: a buffer grown while writing would have doubled here, so only a
+  // buffer sized up front ends with capacity == size.
+  const std::string followed = cf::encode_artifact(std::tuple<std::vector<double>, std::string>{big, "end"});
+  EXPECT_EQ(followed.size(), 1u + bytes.size() + 4u);
+  EXPECT_EQ(followed.capacity(), followed.size());
 }
 
 TEST(ArtifactCodec, TypeNamesAreReadable) {

@@ -56,7 +56,9 @@ TEST(LoadedPlugin, ExceptionsComeBackAsErrorMessages) {
   const LoadedPlugin plugin(test_plugin("throwing_experiment"));
   StringSink error;
   const std::string sets = R"([{"name":"x"}])";
-  const cf_host_api host{sizeof(cf_host_api), CF_ABI_VERSION, nullptr, nullptr};
+  cf_host_api host{};
+  host.struct_size = sizeof(cf_host_api);
+  host.abi_version = CF_ABI_VERSION;
   EXPECT_EQ(plugin.experiment().run(&host, cf_str{sets.data(), sets.size()}, error.sink()), CF_ERROR);
   EXPECT_EQ(error.text, "boom in run");
 }

@@ -120,10 +120,10 @@ typedef struct cf_stage_decl {
 
 typedef struct cf_stage_plan {
   uint32_t struct_size;
-  uint32_t action;    /* a cf_stage_action, set by the host */
-  uint64_t stage;     /* set by the host: the handle for stage_output, artifact_load, stage_end */
-  uint8_t* lazy;      /* caller-owned, one entry per output: the host sets 1 where the output
-                         stays on disk (dropped after saving, not read on load) */
+  uint32_t action; /* a cf_stage_action, set by the host */
+  uint64_t stage;  /* set by the host: the handle for stage_output, artifact_load, stage_end */
+  uint8_t* lazy;   /* caller-owned, one entry per output: the host sets 1 where the output
+                      stays on disk (dropped after saving, not read on load) */
 } cf_stage_plan;
 
 /* Services the host offers to a running experiment. Fields are only appended; check
@@ -137,11 +137,13 @@ typedef struct cf_host_api {
   /* ---- appended by the run engine ---- */
   uint32_t flags; /* CF_HOST_MAPPING during the map pass */
   /* A record for a parameter set: `params_json` is the set as normalize_params writes it
-   * (with "hash_representations"); empty for a record without parameters. */
-  cf_status (*record_create)(void* ctx, cf_str params_json, uint64_t* record, cf_sink error);
+   * (with "hash_representations"); empty for a record without parameters. The host writes
+   * the set's hash to `hash` (nothing without parameters). */
+  cf_status (*record_create)(void* ctx, cf_str params_json, uint64_t* record, cf_sink hash, cf_sink error);
   /* A copy of `source` that shares its stages and state so far; `params_json` empty keeps
    * the source's parameters. The copy lists the source as an input record. */
-  cf_status (*record_copy)(void* ctx, uint64_t source, cf_str params_json, uint64_t* record, cf_sink error);
+  cf_status (*record_copy)(void* ctx, uint64_t source, cf_str params_json, uint64_t* record, cf_sink hash,
+                           cf_sink error);
   /* The experiment put `artifact` into the record's state outside any stage. */
   cf_status (*record_set)(void* ctx, uint64_t record, cf_str artifact, cf_sink error);
   /* Declares a stage call on `record` and fills `plan`. Errors (an unknown cacher, a missing

@@ -26,9 +26,13 @@
 
 #include <msgpack.hpp>
 
+#include <algorithm>
+#include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
@@ -80,6 +84,9 @@ class Decoder;
 // type an artifact; it needs
 //   static void encode(cf::Encoder&, const T&);
 //   static void decode(const cf::Decoder&, T&);
+// encode runs twice per artifact, once to measure and once to write, and must write the same
+// values both times. decode reports problems with Decoder::fail / Decoder::error, which name
+// the path.
 template <class T, class Enable = void>
 struct codec {
   static_assert(sizeof(T) == 0,
@@ -152,10 +159,10 @@ class Encoder {
   void raw(const void* data, std::size_t size) { output_.write(static_cast<const char*>(data), size); }
 
   void float_bits(unsigned char marker, std::uint64_t bits) {
-    const int size = marker == 0xca ? 4 : 8;
+    const std::size_t size = marker == 0xca ? 4 : 8;
     std::array<char, 9> buffer{static_cast<char>(marker)};
-    for (int i = 0; i < size; ++i) buffer[1 + i] = static_cast<char>(bits >> (8 * (size - 1 - i)));
-    raw(buffer.data(), 1 + static_cast<std::size_t>(size));
+    for (std::size_t i = 0; i < size; ++i) buffer[1 + i] = static_cast<char>(bits >> (8 * (size - 1 - i)));
+    raw(buffer.data(), 1 + size);
   }
 
   // MessagePack lengths are 32-bit; a bigger value cannot be one object.
@@ -176,6 +183,9 @@ class Encoder {
     const auto count = detail::element_count(shape);
     const std::size_t header = detail::typed_array_fixed_header + 8 * shape.size();
     const std::size_t element_size = detail::dtype_size(dtype);
+    if (element_size == 0) {
+      throw artifact_error("cannot encode a typed array of unknown dtype " + std::to_string(dtype));
+    }
     if (!count || *count > (std::numeric_limits<std::uint32_t>::max() - header) / element_size) {
       throw artifact_error("cannot encode a typed array over 4 GiB (MessagePack's object limit)");
     }

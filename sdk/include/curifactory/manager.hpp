@@ -21,7 +21,9 @@ namespace cf {
 namespace detail {
 // The parameter type of a record made without parameters when nothing says otherwise.
 struct no_params {};
-inline constexpr auto cf_fields(type_tag<no_params>) { return std::tuple<>{}; }
+inline constexpr auto cf_fields(type_tag<no_params>) {
+  return std::tuple<>{};
+}
 
 template <class P>
 std::string set_json(const ParamSet<P>& set) {
@@ -87,11 +89,14 @@ class Manager {
     const cf_host_api& h = host();
     const std::string json = set ? detail::set_json(*set) : std::string();
     std::uint64_t id = 0;
+    detail::owned_sink hash;
     if (copy_of != nullptr) {
-      detail::call_host(h.record_copy, h.ctx, copy_of->id(), detail::view(json), &id);
+      detail::call_host(h.record_copy, h.ctx, copy_of->id(), detail::view(json), &id, hash.sink());
     } else {
-      detail::call_host(h.record_create, h.ctx, detail::view(json), &id);
+      detail::call_host(h.record_create, h.ctx, detail::view(json), &id, hash.sink());
     }
+    // The host's hash, so a set built or changed inside run() reports the hash it runs under.
+    if (set) set->hash = std::move(hash.text);
     auto owned = std::make_unique<Record<P>>(*this, id, std::move(set));
     Record<P>& record = *owned;
     if (copy_of != nullptr) record.copy_state_from(*copy_of);
@@ -124,7 +129,9 @@ class new_record {
 
 }  // namespace detail
 
-inline detail::new_record Manager::record() { return detail::new_record(*this); }
+inline detail::new_record Manager::record() {
+  return detail::new_record(*this);
+}
 
 template <class P>
 Record<P>& Record<P>::make_copy() {
@@ -139,16 +146,19 @@ Record<P>& Record<P>::make_copy(const ParamSet<P>& other) {
 template <class T>
 std::shared_ptr<const T> RecordBase::get_shared(std::string_view artifact) const {
   const detail::Slot* entry = slot(artifact);
-  if (entry == nullptr) throw stage_error(describe() + " has no '" + std::string(artifact) + "' in its state");
+  if (entry == nullptr)
+    throw stage_error(describe() + " has no '" + std::string(artifact) + "' in its state");
   if (entry->mapped) {
     throw stage_error("'" + std::string(artifact) + "' of " + describe() +
                       " is not available during the map pass; guard code that reads the state with "
                       "`if (!manager.mapping())`");
   }
-  if (entry->lazy) return std::make_shared<const T>(decode_artifact<T>(manager().load_artifact(entry->stage, entry->output)));
+  if (entry->lazy)
+    return std::make_shared<const T>(
+        decode_artifact<T>(manager().load_artifact(entry->stage, entry->output)));
   if (entry->type != typeid(T)) {
-    throw stage_error("'" + std::string(artifact) + "' of " + describe() + " holds " + entry->type_name + ", not " +
-                      detail::type_name<T>());
+    throw stage_error("'" + std::string(artifact) + "' of " + describe() + " holds " + entry->type_name +
+                      ", not " + detail::type_name<T>());
   }
   return std::static_pointer_cast<const T>(entry->value);
 }

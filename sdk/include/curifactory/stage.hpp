@@ -25,6 +25,7 @@
 #include <curifactory/record.hpp>
 
 #include <algorithm>
+#include <concepts>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -152,7 +153,9 @@ class registration {
   const stage_decl* decl_;
 };
 
-inline std::string quoted(const std::string& text) { return "'" + text + "'"; }
+inline std::string quoted(const std::string& text) {
+  return "'" + text + "'";
+}
 
 template <class V>
 struct is_per_record : std::false_type {};
@@ -164,7 +167,8 @@ struct is_per_record<PerRecord<V>> : std::true_type {
 // Reads input `name` of `record` as V for a stage: a live object of exactly that type, or a
 // lazy artifact decoded as V. Null when the record has no such entry.
 template <class V>
-std::shared_ptr<const V> read_input(const RecordBase& record, const std::string& name, const stage_decl& decl) {
+std::shared_ptr<const V> read_input(const RecordBase& record, const std::string& name,
+                                    const stage_decl& decl) {
   const Slot* entry = record.slot(name);
   if (entry == nullptr) return nullptr;
   if (entry->mapped) {
@@ -172,7 +176,8 @@ std::shared_ptr<const V> read_input(const RecordBase& record, const std::string&
                       " was never produced (its stage did not run)");
   }
   if (entry->lazy) {
-    return std::make_shared<const V>(decode_artifact<V>(record.manager().load_artifact(entry->stage, entry->output)));
+    return std::make_shared<const V>(
+        decode_artifact<V>(record.manager().load_artifact(entry->stage, entry->output)));
   }
   if (entry->type != typeid(V)) {
     throw stage_error("stage " + quoted(decl.name) + ": input " + quoted(name) + " of " + record.describe() +
@@ -192,7 +197,8 @@ auto fetch_argument(const RecordBase& record, const std::string& name, const sta
     auto value = read_input<V>(record, name, decl);
     if (value) return value;
     if (!decl.suppress_missing_inputs) {
-      throw stage_error("stage " + quoted(decl.name) + ": " + record.describe() + " has no input " + quoted(name));
+      throw stage_error("stage " + quoted(decl.name) + ": " + record.describe() + " has no input " +
+                        quoted(name));
     }
     return std::make_shared<const V>();
   }
@@ -200,7 +206,8 @@ auto fetch_argument(const RecordBase& record, const std::string& name, const sta
 
 // One argument of an aggregate stage: PerRecord<V> over the records that have the input.
 template <class A>
-auto fetch_per_record(const std::vector<RecordBase*>& records, const std::string& name, const stage_decl& decl) {
+auto fetch_per_record(const std::vector<RecordBase*>& records, const std::string& name,
+                      const stage_decl& decl) {
   using V = std::remove_cvref_t<A>;
   static_assert(is_per_record<V>::value, "an aggregate stage takes each input as cf::PerRecord<T>");
   using T = typename is_per_record<V>::value_type;
@@ -227,18 +234,37 @@ class Stage {
   const std::string& name() const { return decl_.name; }
 
   // A stage runs on one record; an aggregate stage on its target record, reading the inputs of
-  // every other record made so far (or of `records` when given).
-  record_type& operator()(record_type& record) const {
-    if (!decl_.aggregate) return call(record, {});
+  // every other record made so far (or of `records` when given). Either returns the record it
+  // ran on, with its own type, so calls chain: fit(make_data(m.record(set))).
+  template <class R>
+  requires std::derived_from<R, record_type> R& operator()(R& record) const {
+    if (!decl_.aggregate) {
+      call(record, {});
+      return record;
+    }
     std::vector<RecordBase*> others;
     for (RecordBase* r : record.manager().records()) {
       if (r != &record) others.push_back(r);
     }
-    return call(record, others);
+    call(record, others);
+    return record;
   }
-  record_type& operator()(record_type& record, const std::vector<RecordBase*>& records) const {
-    if (!decl_.aggregate) throw stage_error("stage '" + decl_.name + "' is not an aggregate stage: call it on one record");
-    return call(record, records);
+  template <class R>
+  requires std::derived_from<R, record_type> R& operator()(R& record,
+                                                           const std::vector<RecordBase*>& records) const {
+    if (!decl_.aggregate)
+      throw stage_error("stage '" + decl_.name + "' is not an aggregate stage: call it on one record");
+    call(record, records);
+    return record;
+  }
+  // A record made on the spot by `m.record()`, typically an aggregate's target.
+  record_type& operator()(detail::new_record fresh) const {
+    record_type& record = std::move(fresh);
+    return (*this)(record);
+  }
+  record_type& operator()(detail::new_record fresh, const std::vector<RecordBase*>& records) const {
+    record_type& record = std::move(fresh);
+    return (*this)(record, records);
   }
 
  private:
@@ -275,9 +301,9 @@ auto Stage<F>::call(record_type& record, const std::vector<RecordBase*>& records
   std::uint32_t flags = 0;
   if (decl_.aggregate) flags |= CF_STAGE_AGGREGATE;
   if (decl_.suppress_missing_inputs) flags |= CF_STAGE_SUPPRESS_MISSING_INPUTS;
-  const cf_stage_decl c_decl{sizeof(cf_stage_decl), flags,          detail::view(decl_.name),
-                             inputs.data(),         inputs.size(),  outputs.data(),
-                             outputs.size(),        record_ids.data(), record_ids.size()};
+  const cf_stage_decl c_decl{
+      sizeof(cf_stage_decl), flags,          detail::view(decl_.name), inputs.data(),    inputs.size(),
+      outputs.data(),        outputs.size(), record_ids.data(),        record_ids.size()};
   std::vector<std::uint8_t> lazy(outputs.size(), 0);
   cf_stage_plan plan{sizeof(cf_stage_plan), CF_STAGE_MAP, 0, lazy.data()};
   detail::call_host(host.stage_begin, host.ctx, record.id(), &c_decl, &plan);
@@ -300,7 +326,8 @@ auto Stage<F>::call(record_type& record, const std::vector<RecordBase*>& records
     if (plan.action == CF_STAGE_LOAD) {
       [&]<std::size_t... I>(std::index_sequence<I...>) {
         (load_output<typename signature::template output<I>>(record, I, plan, lazy), ...);
-      }(std::make_index_sequence<signature::output_count>{});
+      }
+      (std::make_index_sequence<signature::output_count>{});
     } else {
       run_function(record, records, host, plan, lazy);
     }
@@ -317,17 +344,19 @@ auto Stage<F>::call(record_type& record, const std::vector<RecordBase*>& records
 }
 
 template <class F>
-void Stage<F>::run_function(record_type& record, const std::vector<RecordBase*>& records, const cf_host_api& host,
-                            const cf_stage_plan& plan, const std::vector<std::uint8_t>& lazy) const {
+void Stage<F>::run_function(record_type& record, const std::vector<RecordBase*>& records,
+                            const cf_host_api& host, const cf_stage_plan& plan,
+                            const std::vector<std::uint8_t>& lazy) const {
   auto arguments = [&]<std::size_t... I>(std::index_sequence<I...>) {
     if constexpr (signature::aggregate_inputs) {
-      return std::tuple{detail::fetch_per_record<typename signature::template input<I>>(records, decl_.inputs[I],
-                                                                                          decl_)...};
+      return std::tuple{detail::fetch_per_record<typename signature::template input<I>>(
+          records, decl_.inputs[I], decl_)...};
     } else {
       return std::tuple{
           detail::fetch_argument<typename signature::template input<I>>(record, decl_.inputs[I], decl_)...};
     }
-  }(std::make_index_sequence<signature::input_count>{});
+  }
+  (std::make_index_sequence<signature::input_count>{});
 
   auto invoke = [&]() -> decltype(auto) {
     return std::apply(
@@ -346,10 +375,11 @@ void Stage<F>::run_function(record_type& record, const std::vector<RecordBase*>&
   } else if constexpr (signature::returns_tuple) {
     auto result = invoke();
     [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (keep_output<typename signature::template output<I>>(record, I, std::get<I>(std::move(result)), host, plan,
-                                                            lazy),
+      (keep_output<typename signature::template output<I>>(record, I, std::get<I>(std::move(result)), host,
+                                                           plan, lazy),
        ...);
-    }(std::make_index_sequence<signature::output_count>{});
+    }
+    (std::make_index_sequence<signature::output_count>{});
   } else {
     keep_output<typename signature::template output<0>>(record, 0, invoke(), host, plan, lazy);
   }
@@ -383,7 +413,8 @@ void Stage<F>::load_output(record_type& record, std::size_t index, const cf_stag
     record.put_slot(output.name, detail::Slot::on_disk(plan.stage, index));
     return;
   }
-  auto object = std::make_shared<const V>(decode_artifact<V>(record.manager().load_artifact(plan.stage, index)));
+  auto object =
+      std::make_shared<const V>(decode_artifact<V>(record.manager().load_artifact(plan.stage, index)));
   record.put_slot(output.name, detail::Slot::live(std::shared_ptr<const V>(std::move(object))));
 }
 
@@ -457,27 +488,31 @@ class StageBuilder {
                     bool aggregate_inputs) const {
     const std::string stage = "stage '" + decl.name + "'";
     auto bad_name = [](const std::string& name) {
-      return name.empty() || name.find_first_of("/\\\n\t") != std::string::npos || name == "." || name == "..";
+      return name.empty() || name.find_first_of("/\\\n\t") != std::string::npos || name == "." ||
+             name == "..";
     };
-    if (bad_name(decl.name)) return "a stage needs a name without '/' or control characters, got '" + decl.name + "'";
+    if (bad_name(decl.name))
+      return "a stage needs a name without '/' or control characters, got '" + decl.name + "'";
     for (const auto& output : decl.outputs) {
-      if (bad_name(output.name)) return stage + ": output name '" + output.name + "' cannot be part of a file name";
+      if (bad_name(output.name))
+        return stage + ": output name '" + output.name + "' cannot be part of a file name";
     }
     if (arguments != decl.inputs.size()) {
       return stage + " declares " + std::to_string(decl.inputs.size()) + " input(s) but its function takes " +
              std::to_string(arguments);
     }
     if (results != decl.outputs.size()) {
-      return stage + " declares " + std::to_string(decl.outputs.size()) + " output(s) but its function returns " +
-             std::to_string(results) + " value(s)";
+      return stage + " declares " + std::to_string(decl.outputs.size()) +
+             " output(s) but its function returns " + std::to_string(results) + " value(s)";
     }
     if (decl.cachers_given && cacher_specs_.size() != decl.outputs.size()) {
       return stage + " names " + std::to_string(cacher_specs_.size()) + " cacher(s) for " +
              std::to_string(decl.outputs.size()) + " output(s)";
     }
     if (decl.aggregate != aggregate_inputs && arguments > 0) {
-      return decl.aggregate ? stage + " is an aggregate: take each input as cf::PerRecord<T>"
-                            : stage + " is not an aggregate: take inputs as plain values, not cf::PerRecord<T>";
+      return decl.aggregate
+                 ? stage + " is an aggregate: take each input as cf::PerRecord<T>"
+                 : stage + " is not an aggregate: take inputs as plain values, not cf::PerRecord<T>";
     }
     return {};
   }
@@ -487,9 +522,13 @@ class StageBuilder {
 };
 
 // A stage over one record.
-inline StageBuilder stage(std::string name) { return StageBuilder(std::move(name), false); }
+inline StageBuilder stage(std::string name) {
+  return StageBuilder(std::move(name), false);
+}
 // A stage over many records (by default every other record of the run) on a target record.
-inline StageBuilder aggregate(std::string name) { return StageBuilder(std::move(name), true); }
+inline StageBuilder aggregate(std::string name) {
+  return StageBuilder(std::move(name), true);
+}
 
 namespace detail {
 
