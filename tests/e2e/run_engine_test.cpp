@@ -51,6 +51,7 @@ class DagProject {
   explicit DagProject(const std::string& yaml) {
     project_.add_plugin("dag_experiment", "experiments/dag_experiment.so");
     project_.add_plugin("bad_cacher_experiment", "experiments/bad_cacher_experiment.so");
+    project_.add_plugin("bad_declaration_experiment", "experiments/bad_declaration_experiment.so");
     project_.write("params/sets.yaml", yaml);
   }
 
@@ -405,6 +406,42 @@ TEST(RunEngine, UnknownCacherFailsBeforeAnyStage) {
       << result.err;
   EXPECT_EQ(project.trace(), Lines{});
   EXPECT_FALSE(fs::exists(project.root() / "data"));
+}
+
+TEST(RunEngine, BadStageDeclarationFailsBeforeAnyStage) {
+  DagProject project(two_sets("chain"));
+  const CommandResult result = project.run("", "bad_declaration_experiment", "bad_declaration_experiment");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(
+      result.err,
+      "error: experiments/bad_declaration_experiment.so: stage 'fit' declares 1 input(s) but its function "
+      "takes 2\n");
+  EXPECT_EQ(project.trace(), Lines{});
+  EXPECT_FALSE(fs::exists(project.root() / "data"));
+}
+
+// --lazy makes every output lazy; one without a cacher gets the default binary cacher, so it is
+// written to the cache. --verbose shows the stages the DAG skips.
+TEST(RunEngine, LazyFlagCachesOutputsWithoutACacher) {
+  DagProject project("- name: a\n  shape: lazy_read\n  size: 1000\n");
+  const auto hashes = project.hashes();
+  ASSERT_EQ(project.run("").exit_code, 0);
+  EXPECT_FALSE(
+      cache_files(project.cache()).contains("dag_experiment_" + hashes.at("a") + "_peek_first.msgpack"));
+  CommandResult result = project.run("--lazy");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_TRUE(
+      cache_files(project.cache()).contains("dag_experiment_" + hashes.at("a") + "_peek_first.msgpack"));
+  EXPECT_NE(result.out.find("INFO - last=999\n"), std::string::npos) << result.out;
+
+  DagProject chain(two_sets("chain"));
+  ASSERT_EQ(chain.run("").exit_code, 0);
+  result = chain.run("--verbose");
+  EXPECT_NE(result.out.find("DEBUG - stage 'load' on record 0 ('a'): skipped (no goal needs it)"),
+            std::string::npos)
+      << result.out;
+  result = chain.run("");
+  EXPECT_EQ(result.out.find("DEBUG"), std::string::npos) << result.out;
 }
 
 TEST(RunEngine, DifferentGraphInTheRealPassIsAnError) {
