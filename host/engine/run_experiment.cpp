@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <set>
 
 namespace cf::host {
 namespace {
@@ -71,6 +72,19 @@ int print_params(const std::vector<SelectedSet>& sets, const std::string& wanted
   document.Accept(writer);
   std::cout << buffer.GetString() << "\n";
   return 0;
+}
+
+// A misspelt --overwrite-stage would otherwise silently overwrite nothing.
+void check_overwrite_stages(const StageGraph& graph, const std::vector<std::string>& wanted) {
+  std::set<std::string> known;
+  for (const StageNode& node : graph.stages()) known.insert(node.call.name);
+  for (const auto& name : wanted) {
+    if (known.contains(name)) continue;
+    std::string list;
+    for (const auto& stage : known) list += (list.empty() ? "" : ", ") + stage;
+    throw UserError("--overwrite-stage '" + name + "': the experiment calls no stage of that name (its stages: " +
+                    (list.empty() ? "none" : list) + ")");
+  }
 }
 
 }  // namespace
@@ -125,6 +139,7 @@ int run_experiment(const Config& config, const RunOptions& options, const std::s
   if (settings.dag || options.map || options.paths) {
     session.start_map_pass();
     if (!call_run(" during the map pass")) return 1;
+    check_overwrite_stages(session.graph(), options.overwrite_stages);
     session.plan();
   }
   if (options.map) {
@@ -142,6 +157,14 @@ int run_experiment(const Config& config, const RunOptions& options, const std::s
   cache.finish();
   if (!ran) return 1;
   session.finish_real_pass();
+  if (!settings.dag) {
+    // Without a map pass the stages are known only now; the run itself went fine.
+    try {
+      check_overwrite_stages(session.graph(), options.overwrite_stages);
+    } catch (const UserError& e) {
+      std::cout << "WARNING - " << e.what() << std::endl;
+    }
+  }
 
   if (session.actions().empty()) return 0;
   std::size_t counts[3] = {0, 0, 0};

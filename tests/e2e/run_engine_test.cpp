@@ -444,6 +444,16 @@ TEST(RunEngine, LazyFlagCachesOutputsWithoutACacher) {
   EXPECT_EQ(result.out.find("DEBUG"), std::string::npos) << result.out;
 }
 
+TEST(RunEngine, UnknownOverwriteStageIsAnError) {
+  DagProject project(two_sets("chain"));
+  const CommandResult result = project.run("--overwrite-stage scael");
+  EXPECT_EQ(result.exit_code, 1);
+  EXPECT_EQ(result.err,
+            "error: --overwrite-stage 'scael': the experiment calls no stage of that name (its stages: load, scale, "
+            "total)\n");
+  EXPECT_EQ(project.trace(), Lines{});
+}
+
 TEST(RunEngine, DifferentGraphInTheRealPassIsAnError) {
   DagProject project(two_sets("unstable"));
   const CommandResult result = project.run("");
