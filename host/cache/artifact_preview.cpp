@@ -1,6 +1,7 @@
 #include "cache/artifact_preview.hpp"
 
 #include <curifactory/abi.h>
+#include <curifactory/detail/artifact_format.hpp>
 #include <curifactory/python_repr.hpp>
 
 #include <msgpack.hpp>
@@ -29,32 +30,6 @@ struct Malformed : std::runtime_error {
 bool reference_payloads(msgpack::type::object_type, std::size_t, void*) {
   return true;
 }
-
-std::size_t dtype_size(unsigned dtype) {
-  switch (dtype) {
-    case CF_DTYPE_BOOL:
-    case CF_DTYPE_INT8:
-    case CF_DTYPE_UINT8:
-      return 1;
-    case CF_DTYPE_INT16:
-    case CF_DTYPE_UINT16:
-      return 2;
-    case CF_DTYPE_INT32:
-    case CF_DTYPE_UINT32:
-    case CF_DTYPE_FLOAT32:
-      return 4;
-    case CF_DTYPE_INT64:
-    case CF_DTYPE_UINT64:
-    case CF_DTYPE_FLOAT64:
-      return 8;
-    default:
-      return 0;
-  }
-}
-
-constexpr std::array<std::string_view, 12> kDtypeNames = {"?",     "bool",   "int8",    "uint8",
-                                                          "int16", "uint16", "int32",   "uint32",
-                                                          "int64", "uint64", "float32", "float64"};
 
 template <class T>
 T load(const char* at) {
@@ -141,28 +116,22 @@ class PreviewWriter {
       out_ += "<ext " + std::to_string(ext.type()) + ": " + std::to_string(ext.size) + " bytes>";
       return;
     }
-    // The header is checked against the payload size exactly as the SDK checks it, so a
-    // preview never reads past the payload and a corrupt array is reported as unreadable.
+    // The SDK's own parser checks the header against the payload size, so a preview never
+    // reads past the payload and a corrupt array is reported as unreadable.
     const char* payload = ext.data();
-    const std::size_t size = ext.size;
-    if (size < 8) throw Malformed("short typed array");
-    const auto dtype = static_cast<unsigned char>(payload[0]);
-    const auto ndim = static_cast<unsigned char>(payload[1]);
-    const std::size_t element_size = dtype_size(dtype);
-    const std::size_t header = 8 + 8 * std::size_t{ndim};
-    if (element_size == 0 || ndim > CF_MAX_DIMS || size < header) throw Malformed("bad typed array header");
-    std::uint64_t count = 1;
-    out_ += kDtypeNames[dtype];
+    const auto parsed = cf::detail::parse_typed_array(
+        std::span<const std::byte>(reinterpret_cast<const std::byte*>(payload), ext.size));
+    if (!parsed) throw Malformed("bad typed array");
+    const unsigned dtype = parsed->dtype;
+    const std::size_t element_size = cf::detail::dtype_size(dtype);
+    const std::size_t header = parsed->header_size();
+    const std::size_t count = parsed->count;
+    out_ += cf::detail::dtype_name(dtype);
     out_ += '[';
-    for (std::size_t d = 0; d < ndim; ++d) {
-      const auto extent = load<std::uint64_t>(payload + 8 + 8 * d);
-      if (extent != 0 && count > (size - header) / extent)
-        throw Malformed("typed array larger than its payload");
-      count *= extent;
+    for (std::size_t d = 0; d < parsed->ndim; ++d) {
       if (d) out_ += 'x';
-      out_ += std::to_string(extent);
+      out_ += std::to_string(parsed->extents[d]);
     }
-    if (count * element_size != size - header) throw Malformed("typed array size mismatch");
     out_ += "] [";
     const char* elements = payload + header;
     for (std::size_t i = 0; i < count && !full(); ++i) {

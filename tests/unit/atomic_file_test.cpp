@@ -1,5 +1,6 @@
 #include "cache/atomic_file.hpp"
 
+#include "support/error_of.hpp"
 #include "support/scratch_folder.hpp"
 #include "util/error.hpp"
 
@@ -16,19 +17,8 @@ namespace {
 
 using test::ScratchFolder;
 
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using test::contains;
+using test::error_of;
 
 std::vector<std::string> entries(const std::filesystem::path& folder) {
   std::vector<std::string> names;

@@ -1,6 +1,7 @@
 #include "cache/cacher_registry.hpp"
 
 #include "cache/atomic_file.hpp"
+#include "support/error_of.hpp"
 #include "support/scratch_folder.hpp"
 #include "util/error.hpp"
 
@@ -17,19 +18,8 @@ using test::test_plugin;
 
 const std::filesystem::path kInstalled = CF_BINARY_DIR "/lib/curifactory/cachers";
 
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using test::contains;
+using test::error_of;
 
 void copy_plugin(const std::string& name, const std::filesystem::path& target) {
   std::filesystem::create_directories(target.parent_path());

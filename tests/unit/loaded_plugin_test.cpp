@@ -1,6 +1,7 @@
 #include "plugin/loaded_plugin.hpp"
 
 #include "plugin/string_sink.hpp"
+#include "support/error_of.hpp"
 #include "support/scratch_folder.hpp"
 #include "util/error.hpp"
 
@@ -14,20 +15,8 @@ namespace {
 using test::ScratchFolder;
 using test::test_plugin;
 
-// The one-line error a plugin file produces, from loading or from asking for an entry point.
-template <class Fn>
-std::string error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const UserError& e) {
-    return e.what();
-  }
-  return "no error";
-}
-
-bool contains(const std::string& text, const std::string& part) {
-  return text.find(part) != std::string::npos;
-}
+using test::contains;
+using test::error_of;
 
 TEST(LoadedPlugin, CallsBothEntryPointsOfAnExperimentWithParams) {
   const LoadedPlugin plugin(test_plugin("listed_experiment"));

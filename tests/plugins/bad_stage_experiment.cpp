@@ -1,4 +1,6 @@
-// A stage whose function takes two inputs but declares one: refused before run() starts.
+// Two ways to declare a stage wrongly, one per build of this file: with CF_UNKNOWN_CACHER a
+// stage's output names a cacher nobody installed, otherwise a stage function takes two inputs
+// but declares one. Either way the run must stop before any stage executes.
 #include <curifactory/curifactory.hpp>
 
 #include <cstdlib>
@@ -16,8 +18,13 @@ auto prepare = cf::stage("prepare").outputs("x").cachers("raw").fn([](cf::Record
     std::ofstream(file, std::ios::app) << "prepare:" << r.name() << "\n";
   return r.params().value;
 });
+#ifdef CF_UNKNOWN_CACHER
+auto fit = cf::stage("fit").inputs("x").outputs("model").cachers("nope").fn(
+    [](cf::Record<Params>&, int x) { return x * 2; });
+#else
 auto fit =
     cf::stage("fit").inputs("x").outputs("model").fn([](cf::Record<Params>&, int x, int y) { return x * y; });
+#endif
 
 void run(cf::ParamSets<Params> sets, cf::Manager& m) {
   for (auto& set : sets) fit(prepare(m.record(set)));
