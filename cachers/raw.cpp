@@ -3,7 +3,6 @@
 #include <curifactory/cacher.hpp>
 
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -42,26 +41,29 @@ void save(const std::filesystem::path& path, std::string_view artifact, const ra
   if (::close(fd) != 0) fail(path, "cannot be written");
 }
 
-std::string load(const std::filesystem::path& path, const rapidjson::Value&) {
+void save_checked(const std::filesystem::path& path, std::string_view artifact, const rapidjson::Value& options) {
+  cf::check_options("raw", options, {});
+  save(path, artifact, options);
+}
+
+// Streams the file in 1 MiB pieces, so the cacher never holds a second copy of the artifact.
+void load(const std::filesystem::path& path, const rapidjson::Value& options, const cf::artifact_output& out) {
+  cf::check_options("raw", options, {});
   Descriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
   if (file.fd < 0) fail(path, "cannot be read");
-  std::string bytes;
-  // Artifacts can be large: one allocation instead of repeated doubling.
-  if (struct stat status{}; ::fstat(file.fd, &status) == 0 && status.st_size > 0) {
-    bytes.reserve(static_cast<std::size_t>(status.st_size));
-  }
-  char buffer[1 << 16];
+  std::string buffer(std::size_t{1} << 20, '\0');
   for (;;) {
-    const ssize_t count = ::read(file.fd, buffer, sizeof buffer);
+    const ssize_t count = ::read(file.fd, buffer.data(), buffer.size());
     if (count < 0) {
       if (errno == EINTR) continue;
       fail(path, "cannot be read");
     }
-    if (count == 0) return bytes;
-    bytes.append(buffer, static_cast<std::size_t>(count));
+    if (count == 0) return;
+    out.write(std::string_view(buffer.data(), static_cast<std::size_t>(count)));
   }
 }
 
 }  // namespace
 
-CF_CACHER("raw", ".msgpack", save, load);
+CF_DESCRIPTION("MessagePack bytes exactly as the stage produced them (the default)");
+CF_CACHER("raw", ".msgpack", save_checked, load);

@@ -70,7 +70,7 @@ void ArtifactCache::save(const CacheLocation& location, const OutputSpec& output
   facts.extension = cacher.extension;
   facts.preview = artifact_preview(artifact);
   const auto data = write_temporary(location.data, [&](const std::filesystem::path& temporary) {
-    host::save(cacher, temporary, artifact, output.options_json);
+    host::save(cacher, temporary, artifact, output.cacher_options_json);
     facts.checksum = file_checksum(temporary);
     facts.size = std::filesystem::file_size(temporary);
   });
@@ -87,7 +87,12 @@ void ArtifactCache::save(const CacheLocation& location, const OutputSpec& output
 
 std::string ArtifactCache::load(const CacheLocation& location, const OutputSpec& output) const {
   wait_for(location);
-  return host::load(cachers_.get(output.cacher), location.data, output.options_json);
+  return host::load(cachers_.get(output.cacher), location.data, output.cacher_options_json);
+}
+
+void ArtifactCache::load_into(const CacheLocation& location, const OutputSpec& output, cf_sink out) const {
+  wait_for(location);
+  host::load_into(cachers_.get(output.cacher), location.data, output.cacher_options_json, out);
 }
 
 }  // namespace cf::host

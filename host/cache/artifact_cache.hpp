@@ -5,6 +5,8 @@
 #include "cache/commit_queue.hpp"
 #include "cache/output_spec.hpp"
 
+#include <curifactory/abi.h>
+
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -50,6 +52,8 @@ class ArtifactCache {
             const std::function<std::string(const ArtifactFacts&)>& metadata_for) const;
 
   std::string load(const CacheLocation& location, const OutputSpec& output) const;
+  // load() into `out` directly, for the plugin asking for an artifact.
+  void load_into(const CacheLocation& location, const OutputSpec& output, cf_sink out) const;
 
   // Waits until every saved artifact is in place and durable; throws the first write failure.
   void finish() const { commits_.drain(); }

@@ -152,15 +152,20 @@ void save(const cf_cacher_api& cacher, const std::filesystem::path& path, std::s
   }
 }
 
-std::string load(const cf_cacher_api& cacher, const std::filesystem::path& path,
-                 std::string_view options_json) {
+void load_into(const cf_cacher_api& cacher, const std::filesystem::path& path, std::string_view options_json,
+               cf_sink out) {
   const std::string file = path.string();
-  StringSink out;
   StringSink error;
-  if (cacher.load(to_cf(file), to_cf(options_json), out.sink(), error.sink()) != CF_OK) {
+  if (cacher.load(to_cf(file), to_cf(options_json), out, error.sink()) != CF_OK) {
     throw UserError("cacher '" + cacher_name(cacher) + "' could not load " + display_path(path) + ": " +
                     one_line(std::move(error.text)));
   }
+}
+
+std::string load(const cf_cacher_api& cacher, const std::filesystem::path& path,
+                 std::string_view options_json) {
+  StringSink out;
+  load_into(cacher, path, options_json, out.sink());
   return std::move(out.text);
 }
 

@@ -64,5 +64,8 @@ void save(const cf_cacher_api& cacher, const std::filesystem::path& path, std::s
           std::string_view options_json);
 std::string load(const cf_cacher_api& cacher, const std::filesystem::path& path,
                  std::string_view options_json);
+// load() straight into the caller's sink (the experiment plugin's), so the host holds no copy.
+void load_into(const cf_cacher_api& cacher, const std::filesystem::path& path, std::string_view options_json,
+               cf_sink out);
 
 }  // namespace cf::host

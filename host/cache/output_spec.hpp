@@ -8,8 +8,9 @@ namespace cf::host {
 struct OutputSpec {
   std::string name;
   std::string cacher;        // empty: not cached
-  std::string options_json;  // the cacher's options as given, "{}" when none
-  std::string subdir;        // options' "subdir": cache files go below it
+  std::string options_json;         // the options as the stage gave them, "{}" when none
+  std::string cacher_options_json;  // what the cacher sees: the options without the host's "subdir"
+  std::string subdir;               // options' "subdir": cache files go below it
   bool lazy = false;         // declared lazy or --lazy (before --ignore-lazy and dry runs)
 };
 

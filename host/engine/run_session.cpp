@@ -6,6 +6,8 @@
 #include "util/error.hpp"
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <exception>
 
@@ -75,10 +77,7 @@ struct SessionCallbacks {
     return guarded(error, [&] { session(ctx).take_output(stage, output, {artifact.data, artifact.size}); });
   }
   static cf_status artifact_load(void* ctx, uint64_t stage, size_t output, cf_sink out, cf_sink error) {
-    return guarded(error, [&] {
-      const std::string bytes = session(ctx).load_output(stage, output);
-      if (out.write != nullptr) out.write(out.ctx, bytes.data(), bytes.size());
-    });
+    return guarded(error, [&] { session(ctx).load_output(stage, output, out); });
   }
   static cf_status stage_end(void* ctx, uint64_t stage, cf_str failure, cf_sink error) {
     return guarded(error, [&] { session(ctx).end_stage(stage, {failure.data, failure.size}); });
@@ -192,7 +191,13 @@ OutputSpec RunSession::read_output(const cf_output_decl& output, const std::stri
     bool escapes = path.is_absolute();
     for (const auto& part : path) escapes = escapes || part == "..";
     if (escapes) throw UserError(here + ": cacher option 'subdir' must stay inside the cache folder");
+    // The folder is the host's business; the cacher sees only its own options.
+    options.RemoveMember("subdir");
   }
+  rapidjson::StringBuffer cacher_options;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(cacher_options);
+  options.Accept(writer);
+  spec.cacher_options_json.assign(cacher_options.GetString(), cacher_options.GetSize());
 
   const bool wants_lazy = output.lazy != 0 || settings_.lazy_all;
   if (wants_lazy && spec.cacher.empty() && !settings_.ignore_lazy) spec.cacher = kDefaultCacher;
@@ -359,7 +364,7 @@ void RunSession::take_output(std::size_t stage, std::size_t output, std::string_
               [&](const ArtifactFacts& facts) { return metadata_json(origin, spec, facts); });
 }
 
-std::string RunSession::load_output(std::size_t stage, std::size_t output) {
+void RunSession::load_output(std::size_t stage, std::size_t output, cf_sink out) {
   const StageNode& node = real_node(stage);
   if (output >= node.call.outputs.size())
     throw UserError("the experiment asked for an output the stage does not declare");
@@ -368,7 +373,7 @@ std::string RunSession::load_output(std::size_t stage, std::size_t output) {
     throw UserError(describe_call(node.call, real_graph_.record(node.call.record)) + ": output '" +
                     spec.name + "' has no cacher, so it cannot be read from the cache");
   }
-  return cache_.load(location(stage, output), spec);
+  cache_.load_into(location(stage, output), spec, out);
 }
 
 void RunSession::end_stage(std::size_t stage, std::string_view failure) {

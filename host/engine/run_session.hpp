@@ -66,7 +66,7 @@ class RunSession {
   void set_artifact(std::size_t record, std::string_view artifact);
   void begin_stage(std::size_t record, const cf_stage_decl& decl, cf_stage_plan& plan);
   void take_output(std::size_t stage, std::size_t output, std::string_view artifact);
-  std::string load_output(std::size_t stage, std::size_t output);
+  void load_output(std::size_t stage, std::size_t output, cf_sink out);
   void end_stage(std::size_t stage, std::string_view failure);
 
   StageCall read_call(std::size_t record, const cf_stage_decl& decl) const;

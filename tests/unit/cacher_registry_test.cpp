@@ -47,7 +47,9 @@ TEST(CacherRegistry, RawRoundTripsBytesThroughTheCAbi) {
                         [&](const std::filesystem::path& temporary) { save(raw, temporary, artifact, ""); });
   EXPECT_EQ(read_file(path), artifact);
   EXPECT_EQ(load(raw, path, ""), artifact);
-  EXPECT_EQ(load(raw, path, R"({"unused":1})"), artifact);
+  // An option raw does not have is refused rather than ignored.
+  EXPECT_EQ(error_of([&] { load(raw, path, R"({"level":1})"); }),
+            "cacher 'raw' could not load " + path.string() + ": cacher 'raw' has no option 'level' (options: none)");
 }
 
 TEST(CacherRegistry, CacherErrorsNameTheCacherAndPath) {

@@ -19,7 +19,7 @@ StageCall call(std::size_t record, std::string name, std::vector<std::string> in
   c.record = record;
   c.name = std::move(name);
   c.inputs = std::move(inputs);
-  for (auto& output : outputs) c.outputs.push_back(OutputSpec{std::move(output), "raw", "{}", "", false});
+  for (auto& output : outputs) c.outputs.push_back(OutputSpec{std::move(output), "raw", "{}", "{}", "", false});
   return c;
 }
 

@@ -4,6 +4,12 @@
 //             const rapidjson::Value& options);
 //   std::string load(const std::filesystem::path& path, const rapidjson::Value& options);
 //   CF_CACHER("raw", ".msgpack", save, load);
+//   CF_DESCRIPTION("one line for `experiment ls`");
+//
+// A cacher that reads large files can stream instead of returning one string:
+//
+//   void load(const std::filesystem::path& path, const rapidjson::Value& options,
+//             const cf::artifact_output& out);   // out.write(bytes), as many times as needed
 //
 // `artifact` is one MessagePack value (see abi.h). save() stores it at exactly `path`, in any
 // form it likes (compressed, converted to .npy, ...), and load() turns that file back into the
@@ -21,10 +27,44 @@
 #include <rapidjson/error/en.h>
 
 #include <filesystem>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
+
+namespace cf {
+
+// Where a streaming load() writes the MessagePack bytes it reads back, piece by piece, so a
+// large artifact is never held twice by the cacher.
+class artifact_output {
+ public:
+  explicit artifact_output(cf_sink sink) : sink_(sink) {}
+  void write(std::string_view bytes) const {
+    if (sink_.write != nullptr && !bytes.empty()) sink_.write(sink_.ctx, bytes.data(), bytes.size());
+  }
+
+ private:
+  cf_sink sink_;
+};
+
+// Rejects option keys a cacher does not know, naming the cacher and what it accepts, so a
+// misspelt option is an error instead of silently ignored.
+inline void check_options(std::string_view cacher, const rapidjson::Value& options,
+                          std::initializer_list<std::string_view> known) {
+  for (auto it = options.MemberBegin(); it != options.MemberEnd(); ++it) {
+    const std::string_view key(it->name.GetString(), it->name.GetStringLength());
+    bool found = false;
+    for (std::string_view name : known) found = found || name == key;
+    if (found) continue;
+    std::string list;
+    for (std::string_view name : known) list += (list.empty() ? "" : ", ") + std::string(name);
+    throw std::runtime_error("cacher '" + std::string(cacher) + "' has no option '" + std::string(key) +
+                             "' (options: " + (list.empty() ? "none" : list) + ")");
+  }
+}
+
+}  // namespace cf
 
 namespace cf::detail {
 
@@ -78,14 +118,22 @@ cf_status cacher_save(cf_str path, cf_str artifact, cf_str options_json, cf_sink
 
 template <auto Load>
 cf_status cacher_load(cf_str path, cf_str options_json, cf_sink out, cf_sink error) noexcept {
-  static_assert(std::is_invocable_r_v<std::string, decltype(Load), const std::filesystem::path&,
-                                      const rapidjson::Value&>,
+  using load_type = decltype(Load);
+  constexpr bool streams = std::is_invocable_v<load_type, const std::filesystem::path&, const rapidjson::Value&,
+                                               const artifact_output&>;
+  static_assert(streams || std::is_invocable_r_v<std::string, load_type, const std::filesystem::path&,
+                                                 const rapidjson::Value&>,
                 "CF_CACHER: the load function must be callable as "
-                "std::string load(const std::filesystem::path&, const rapidjson::Value&)");
+                "std::string load(const std::filesystem::path&, const rapidjson::Value&) or "
+                "void load(const std::filesystem::path&, const rapidjson::Value&, const cf::artifact_output&)");
   return guarded(error, [&] {
     const auto options = parse_cacher_options(options_json);
-    const std::string artifact = Load(std::filesystem::path(to_view(path)), options);
-    write_to(out, artifact);
+    if constexpr (streams) {
+      Load(std::filesystem::path(to_view(path)), options, artifact_output(out));
+    } else {
+      const std::string artifact = Load(std::filesystem::path(to_view(path)), options);
+      write_to(out, artifact);
+    }
   });
 }
 
