@@ -69,13 +69,15 @@ CacherRegistry::CacherRegistry(const std::vector<std::filesystem::path>& folders
       PluginMetadata metadata;
       try {
         metadata = read_plugin_metadata(file);
-      } catch (const UserError&) {
+      } catch (const UserError& e) {
         // Not a plugin, or one for another ABI: get() would refuse it anyway, and a stray
-        // file in a cachers folder should not stop runs that never use it.
+        // file in a cachers folder should not stop runs that never use it. ls shows it, and
+        // so does the error for a cacher name nobody provides.
+        unreadable_.emplace_back(file, e.what());
         continue;
       }
       if (!metadata.is_cacher || metadata.cacher_name.empty()) continue;
-      entries_.try_emplace(metadata.cacher_name, Entry{file, nullptr, nullptr});
+      entries_.try_emplace(metadata.cacher_name, Entry{file, metadata.description, nullptr, nullptr});
     }
   }
 }
@@ -111,7 +113,15 @@ void CacherRegistry::throw_unknown(std::string_view name) const {
     }
     message += ")";
   }
+  for (const auto& [file, reason] : unreadable_)
+    message += "; " + display_path(file) + " is unusable: " + reason;
   throw UserError(message);
+}
+
+std::vector<std::pair<std::string, std::string>> CacherRegistry::descriptions() const {
+  std::vector<std::pair<std::string, std::string>> listed;
+  for (const auto& [name, entry] : entries_) listed.emplace_back(name, entry.description);
+  return listed;
 }
 
 const std::filesystem::path& CacherRegistry::file(std::string_view name) const {

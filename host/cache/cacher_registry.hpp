@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cf::host {
@@ -46,9 +47,15 @@ class CacherRegistry {
   // cannot be loaded or its entry point reports another name than its metadata.
   const cf_cacher_api& get(std::string_view name);
 
+  // For `experiment ls`: every cacher found (name, description) and every file in a cachers
+  // folder that could not be read as one (file, reason).
+  std::vector<std::pair<std::string, std::string>> descriptions() const;
+  const std::vector<std::pair<std::filesystem::path, std::string>>& unreadable() const { return unreadable_; }
+
  private:
   struct Entry {
     std::filesystem::path file;
+    std::string description;
     std::unique_ptr<LoadedPlugin> plugin;
     const cf_cacher_api* api = nullptr;
   };
@@ -56,6 +63,7 @@ class CacherRegistry {
 
   std::vector<std::filesystem::path> folders_;
   std::map<std::string, Entry, std::less<>> entries_;
+  std::vector<std::pair<std::filesystem::path, std::string>> unreadable_;
 };
 
 // Calls the cacher through the C ABI. A failure becomes UserError

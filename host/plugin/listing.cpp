@@ -66,7 +66,7 @@ void print_section(std::string& out, const char* title, Section& section) {
 
 }  // namespace
 
-std::string render_listing(const Config& config) {
+std::string render_listing(const Config& config, const std::vector<ListedCacher>& cachers) {
   Section experiments;
   Section params;
   if (config.params_dir != config.experiments_dir) list_folder(config.params_dir, false, experiments, params);
@@ -76,6 +76,13 @@ std::string render_listing(const Config& config) {
   print_section(out, "EXPERIMENTS:", experiments);
   out += '\n';
   print_section(out, "PARAMS:", params);
+  Section cacher_rows;
+  for (const ListedCacher& cacher : cachers) {
+    cacher_rows.rows.push_back(cacher.error.empty() ? row(cacher.name, cacher.description)
+                                                    : cacher.name + " [ERROR - " + cacher.error + "]");
+  }
+  out += '\n';
+  print_section(out, "CACHERS:", cacher_rows);
   return out;
 }
 

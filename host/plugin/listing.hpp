@@ -3,12 +3,22 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace cf::host {
 
 struct Config;
 
-// The complete text `experiment ls` prints, in the original's format.
-std::string render_listing(const Config& config);
+// A row of the CACHERS section: a cacher's name and description, or a file that is unusable
+// as a cacher (its file stem and the reason, shown as an error).
+struct ListedCacher {
+  std::string name;
+  std::string description;
+  std::string error;
+};
+
+// The complete text `experiment ls` prints, in the original's format, plus a third section
+// for the cachers a run can use.
+std::string render_listing(const Config& config, const std::vector<ListedCacher>& cachers);
 
 }  // namespace cf::host

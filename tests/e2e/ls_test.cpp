@@ -43,12 +43,18 @@ constexpr const char* kExpectedListing =
     "\tplain\n"
     "\tsweep - Two parameter sets\n";
 
+// The listing up to its CACHERS section, which depends on the cachers this build installed.
+std::string without_cachers(const std::string& out) {
+  const auto at = out.find("\nCACHERS:\n");
+  return at == std::string::npos ? out + "<no CACHERS section>" : out.substr(0, at);
+}
+
 TEST(Ls, ListsEveryKindOfFileByteForByte) {
   TempProject project;
   fill_project(project);
   const CommandResult result = project.experiment("ls");
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(result.out, kExpectedListing);
+  EXPECT_EQ(without_cachers(result.out), kExpectedListing);
   EXPECT_EQ(result.err, "");
 }
 
@@ -60,7 +66,7 @@ TEST(Ls, FindsTheConfigInAParentFolder) {
   const CommandResult result =
       run_shell(project.root() / "notebooks/deep/er", shell_quote(CF_EXPERIMENT_BIN) + " ls");
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(result.out, kExpectedListing);
+  EXPECT_EQ(without_cachers(result.out), kExpectedListing);
 }
 
 TEST(Ls, RunsNoPluginCode) {
@@ -87,7 +93,7 @@ TEST(Ls, MissingFoldersGiveWarningRows) {
                 R"({"experiments_module_name": "exps", "params_module_name": "nowhere"})");
   const CommandResult result = project.experiment("ls");
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(result.out,
+  EXPECT_EQ(without_cachers(result.out),
             "EXPERIMENTS:\n"
             "\talpha - Lists under both headings\n"
             "\n"
@@ -100,13 +106,35 @@ TEST(Ls, EmptyProjectWarnsForBothFolders) {
   TempProject project;
   const CommandResult result = project.experiment("ls");
   EXPECT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_EQ(result.out,
+  EXPECT_EQ(without_cachers(result.out),
             "EXPERIMENTS:\n"
             "\t[WARNING - path: 'experiments' does not exist. Double check curifactory_config.json]\n"
             "\n"
             "PARAMS:\n"
             "\t[WARNING - path: 'params' does not exist. Double check curifactory_config.json]\n"
             "\t[WARNING - path: 'experiments' does not exist. Double check curifactory_config.json]\n");
+}
+
+// Cachers installed with the host and dropped into the project's cachers/ folder; a project
+// cacher shadows an installed one of the same name, and a file that is no usable cacher is an
+// error row rather than a failure.
+TEST(Ls, ListsCachersWithProjectOnesFirst) {
+  TempProject project;
+  project.write("cachers/broken.so", "not a plugin\n");
+  project.add_plugin("wrong_abi_metadata", "cachers/old.so");
+  CommandResult result = project.experiment("ls");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  const std::string cachers = result.out.substr(result.out.find("\nCACHERS:\n"));
+  EXPECT_NE(cachers.find("\n\traw - MessagePack bytes exactly as the stage produced them (the default)\n"),
+            std::string::npos)
+      << cachers;
+  EXPECT_NE(cachers.find("\n\tbroken [ERROR - not an ELF file]\n"), std::string::npos) << cachers;
+  EXPECT_NE(cachers.find("\n\told [ERROR - built for plugin ABI version 999"), std::string::npos) << cachers;
+
+  project.add_plugin("shadow_cacher", "cachers/shadow.so");
+  result = project.experiment("ls");
+  EXPECT_EQ(result.out.find("\traw - MessagePack bytes exactly"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("\n\traw"), std::string::npos) << result.out;
 }
 
 TEST(Ls, MalformedConfigIsAOneLineError) {
