@@ -1,7 +1,7 @@
 // The SDK as a project outside this repository sees it: install the build, then build an
-// experiment against the installed package with find_package(Curifactory) and run it with the
-// installed `experiment`. Nothing here may reach back into the source or build tree, or the
-// test would pass for a package no user could consume.
+// experiment and a drop-in cacher against the installed package with find_package(Curifactory)
+// and run them with the installed `experiment`, which has never seen the cacher before. Nothing here may
+// reach back into the source or build tree, or the test would pass for a package no user could consume.
 #include "support/temp_project.hpp"
 
 #include <gtest/gtest.h>
@@ -19,7 +19,36 @@ set(CMAKE_EXPORT_COMPILE_COMMANDS ON)
 find_package(Curifactory REQUIRED)
 message(STATUS "Curifactory_DIR=${Curifactory_DIR}")
 curifactory_add_experiment(my_exp my_exp.cpp OUTPUT_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/experiments)
+curifactory_add_cacher(reverse reverse.cpp OUTPUT_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR}/cachers)
 )cmake";
+
+constexpr const char* kCacherSource = R"src(// A drop-in cacher: the artifact's bytes stored back to front.
+#include <curifactory/cacher.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <stdexcept>
+#include <string>
+
+void save(const std::filesystem::path& path, std::string_view artifact, const rapidjson::Value& options) {
+  cf::check_options("reverse", options, {});
+  std::string bytes(artifact.rbegin(), artifact.rend());
+  std::ofstream out(path, std::ios::binary);
+  out << bytes;
+  if (!out.flush()) throw std::runtime_error(path.string() + ": cannot be written");
+}
+
+std::string load(const std::filesystem::path& path, const rapidjson::Value&) {
+  std::ifstream in(path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::reverse(bytes.begin(), bytes.end());
+  return bytes;
+}
+
+CF_DESCRIPTION("Bytes stored back to front (a drop-in cacher)");
+CF_CACHER("reverse", ".rev", save, load);
+)src";
 
 constexpr const char* kExperimentSource = R"src(// Built only against the installed Curifactory package.
 #include <curifactory/curifactory.hpp>
@@ -34,12 +63,18 @@ CF_PARAMS(GreetingParams, repeats, word);
 
 CF_DESCRIPTION("Built against the installed SDK");
 
+// "reverse" is no cacher of the host's: it comes from the project's cachers/ folder.
+auto shout = cf::stage("shout").outputs("words").cachers("reverse").fn([](cf::Record<GreetingParams>& r) {
+  std::string words;
+  for (int i = 0; i < r.params().repeats; ++i) words += r.params().word;
+  return words;
+});
+auto tell = cf::stage("tell").inputs("words").fn([](cf::Record<GreetingParams>& r, const std::string& words) {
+  r.manager().info("external package says " + r.name() + ": " + words);
+});
+
 void run(cf::ParamSets<GreetingParams> sets, cf::Manager& manager) {
-  for (const auto& set : sets) {
-    std::string words;
-    for (int i = 0; i < set.params.repeats; ++i) words += set.params.word;
-    manager.info("external package says " + set.name + ": " + words);
-  }
+  for (const auto& set : sets) tell(shout(manager.record(set)));
 }
 
 cf::ParamSets<GreetingParams> get_params() {
@@ -61,7 +96,9 @@ constexpr const char* kExpectedListing =
     "\tmy_exp - Built against the installed SDK\n"
     "\n"
     "PARAMS:\n"
-    "\tmy_exp - Built against the installed SDK\n";
+    "\tmy_exp - Built against the installed SDK\n"
+    "\n"
+    "CACHERS:\n";
 
 ::testing::AssertionResult succeeded(const std::string& step, const CommandResult& result) {
   if (result.exit_code == 0) return ::testing::AssertionSuccess();
@@ -102,6 +139,7 @@ TEST(SdkPackage, ExternalProjectBuildsListsAndRunsAnExperimentFromTheInstalledPa
 
   workspace.write("my_project/CMakeLists.txt", kProjectCMakeLists);
   workspace.write("my_project/my_exp.cpp", kExperimentSource);
+  workspace.write("my_project/reverse.cpp", kCacherSource);
   workspace.write("my_project/curifactory_config.json", kProjectConfig);
   // An existing, empty params folder keeps a missing-folder warning out of the listing.
   std::filesystem::create_directories(source / "params");
@@ -128,13 +166,30 @@ TEST(SdkPackage, ExternalProjectBuildsListsAndRunsAnExperimentFromTheInstalledPa
   const std::string experiment = shell_quote(installed_experiment.string());
   const CommandResult listing = run_shell(source, experiment + " ls");
   ASSERT_TRUE(succeeded("experiment ls", listing));
-  EXPECT_EQ(listing.out, kExpectedListing);
+  EXPECT_EQ(listing.out.substr(0, std::string(kExpectedListing).size()), kExpectedListing);
+  EXPECT_NE(listing.out.find("\n\treverse - Bytes stored back to front (a drop-in cacher)\n"),
+            std::string::npos)
+      << listing.out;
+  EXPECT_NE(listing.out.find("\n\traw - "), std::string::npos) << "the installed cachers: " << listing.out;
 
-  const CommandResult run = run_shell(source, experiment + " my_exp");
-  ASSERT_TRUE(succeeded("experiment my_exp", run));
-  const std::string output = run.out + run.err;
-  EXPECT_NE(output.find("external package says once: hello"), std::string::npos) << output;
-  EXPECT_NE(output.find("external package says twice: hihi"), std::string::npos) << output;
+  // Twice: the first run saves through the drop-in cacher, the second loads through it.
+  for (const char* pass : {"cold", "cached"}) {
+    const CommandResult run = run_shell(source, experiment + " my_exp");
+    ASSERT_TRUE(succeeded(std::string("experiment my_exp, ") + pass, run));
+    const std::string output = run.out + run.err;
+    EXPECT_NE(output.find("external package says once: hello"), std::string::npos) << pass << ": " << output;
+    EXPECT_NE(output.find("external package says twice: hihi"), std::string::npos) << pass << ": " << output;
+    if (std::string(pass) == "cached") {
+      EXPECT_NE(output.find("stage 'shout' on record 0 ('once'): loaded from cache"), std::string::npos)
+          << output;
+    }
+  }
+  std::string stored;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(source / "data" / "cache")) {
+    if (entry.path().string().ends_with("_shout_words.rev")) stored += read_text(entry.path()) + "|";
+  }
+  // "hello" as MessagePack is a5 'hello'; reversed on disk.
+  EXPECT_NE(stored.find("olleh\xa5|"), std::string::npos) << stored;
 }
 
 }  // namespace
