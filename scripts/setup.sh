@@ -13,7 +13,7 @@ packages=(
   libboost-dev libboost-filesystem-dev libboost-system-dev
   libyaml-cpp-dev rapidjson-dev libcli11-dev libspdlog-dev libfmt-dev
   libzstd-dev libcpp-httplib-dev libsqlite3-dev libmsgpack-cxx-dev libgraphviz-dev
-  libxxhash-dev libssl-dev python3-dev libpython3-dev python3-numpy python3-msgpack
+  libxxhash-dev libssl-dev libgit2-dev python3-dev libpython3-dev python3-numpy python3-msgpack
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 

@@ -28,16 +28,18 @@ struct PendingFlag {
   const char* feature;
 };
 constexpr PendingFlag kPending[] = {
-    {"--store-full", "the run store"},    {"--notes", "the run store"},
-    {"--no-log", "run logging"},          {"--log-errors", "run logging"},
-    {"--quiet", "run logging"},           {"--plain", "run logging"},
-    {"--no-color", "run logging"},        {"--parallel", "parallel runs"},
-    {"--parallel-mode", "parallel runs"}, {"--slurm", "Slurm runs"},
-    {"--slurm-args", "Slurm runs"},       {"--stage-timeout", "stage supervision"},
-    {"--progress", "progress bars"},      {"--notebook", "notebook export"},
-    {"--docker", "docker export"},        {"--host", "the report server"},
-    {"--port", "the report server"},      {"--update", "the report server"},
-    {"--json", "the run listing"},        {"--yes", "project scaffolding"},
+    {"--parallel", "parallel runs"},
+    {"--parallel-mode", "parallel runs"},
+    {"--slurm", "Slurm runs"},
+    {"--slurm-args", "Slurm runs"},
+    {"--stage-timeout", "stage supervision"},
+    {"--progress", "progress bars"},
+    {"--notebook", "notebook export"},
+    {"--docker", "docker export"},
+    {"--host", "the report server"},
+    {"--port", "the report server"},
+    {"--update", "the report server"},
+    {"--yes", "project scaffolding"},
 };
 
 std::string join_command_line(int argc, const char* const* argv) {
@@ -224,8 +226,7 @@ ParseResult parse_cli(int argc, const char* const* argv) {
                   " is still being built)");
     }
   }
-  if (options.command == Command::reports || options.command == Command::runs ||
-      options.command == Command::init) {
+  if (options.command == Command::reports || options.command == Command::init) {
     return fail("'" + first + "' is not available yet in this release");
   }
   return {std::move(options), 0};

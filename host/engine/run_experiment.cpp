@@ -4,14 +4,13 @@
 #include "cache/cacher_registry.hpp"
 #include "cli/options.hpp"
 #include "config/config.hpp"
+#include "engine/prepared_run.hpp"
 #include "engine/run_info.hpp"
-#include "engine/run_map.hpp"
-#include "engine/run_session.hpp"
 #include "engine/stage_declarations.hpp"
 #include "params/param_sets.hpp"
 #include "plugin/discovery.hpp"
 #include "plugin/loaded_plugin.hpp"
-#include "plugin/string_sink.hpp"
+#include "store/run_store.hpp"
 #include "util/error.hpp"
 
 #include <rapidjson/document.h>
@@ -20,20 +19,9 @@
 
 #include <algorithm>
 #include <iostream>
-#include <set>
 
 namespace cf::host {
 namespace {
-
-// Console lines until run logging lands: "LEVEL - message", debug lines only with --verbose.
-LogFunction console_log(bool verbose) {
-  return [verbose](cf_log_level level, std::string_view message) {
-    static constexpr const char* kNames[] = {"DEBUG", "INFO", "WARNING", "ERROR"};
-    if (level == CF_LOG_DEBUG && !verbose) return;
-    const int index = level >= CF_LOG_DEBUG && level <= CF_LOG_ERROR ? level : CF_LOG_INFO;
-    std::cout << kNames[index] << " - " << message << std::endl;
-  };
-}
 
 std::string sets_array(const std::vector<SelectedSet>& sets) {
   std::string json = "[";
@@ -50,21 +38,30 @@ bool looks_like_hash_prefix(const std::string& text) {
   });
 }
 
-// --print-params [NAME]: the selected sets (or those named NAME) as indented JSON.
-int print_params(const std::vector<SelectedSet>& sets, const std::string& wanted) {
-  std::vector<SelectedSet> shown;
-  std::copy_if(sets.begin(), sets.end(), std::back_inserter(shown),
-               [&](const SelectedSet& set) { return wanted.empty() || set.name == wanted; });
-  if (shown.empty()) {
-    if (looks_like_hash_prefix(wanted)) {
-      throw UserError("--print-params '" + wanted +
-                      "': no selected set has that name, and looking up hash prefixes needs the run store "
-                      "(not available yet in this release)");
-    }
-    throw UserError("--print-params '" + wanted + "': no selected parameter set has that name");
+// --print-params [NAME_OR_HASH_PREFIX]: the selected sets named NAME, else the registry's sets
+// whose hash starts with the prefix, as indented JSON.
+int print_params(const Config& config, const std::vector<SelectedSet>& sets, const std::string& wanted) {
+  std::vector<std::string> shown;
+  for (const SelectedSet& set : sets) {
+    if (wanted.empty() || set.name == wanted) shown.push_back(set.json);
   }
+  if (shown.empty() && looks_like_hash_prefix(wanted)) {
+    const auto store_file = RunStore::default_path(config);
+    if (std::filesystem::exists(store_file)) {
+      for (const RegisteredParams& entry : RunStore(store_file).find_params(wanted))
+        shown.push_back(entry.json);
+    }
+    if (shown.empty()) {
+      throw UserError("--print-params '" + wanted +
+                      "': no selected set has that name and no registered set's hash starts with it");
+    }
+  }
+  if (shown.empty())
+    throw UserError("--print-params '" + wanted + "': no selected parameter set has that name");
   rapidjson::Document document;
-  const std::string json = sets_array(shown);
+  std::string json = "[";
+  for (const auto& set : shown) json += (json.size() > 1 ? "," : "") + set;
+  json += "]";
   document.Parse(json.c_str());
   rapidjson::StringBuffer buffer;
   rapidjson::PrettyWriter<rapidjson::StringBuffer> writer(buffer);
@@ -72,19 +69,6 @@ int print_params(const std::vector<SelectedSet>& sets, const std::string& wanted
   document.Accept(writer);
   std::cout << buffer.GetString() << "\n";
   return 0;
-}
-
-// A misspelt --overwrite-stage would otherwise silently overwrite nothing.
-void check_overwrite_stages(const StageGraph& graph, const std::vector<std::string>& wanted) {
-  std::set<std::string> known;
-  for (const StageNode& node : graph.stages()) known.insert(node.call.name);
-  for (const auto& name : wanted) {
-    if (known.contains(name)) continue;
-    std::string list;
-    for (const auto& stage : known) list += (list.empty() ? "" : ", ") + stage;
-    throw UserError("--overwrite-stage '" + name + "': the experiment calls no stage of that name (its stages: " +
-                    (list.empty() ? "none" : list) + ")");
-  }
 }
 
 }  // namespace
@@ -103,7 +87,7 @@ int run_experiment(const Config& config, const RunOptions& options, const std::s
     for (const auto& set : sets) std::cout << set.hash << ' ' << set.name << '\n';
     return 0;
   }
-  if (options.print_params) return print_params(sets, *options.print_params);
+  if (options.print_params) return print_params(config, sets, *options.print_params);
 
   CacherRegistry cachers(default_cacher_folders(config.root, current_executable()));
   check_declared_stages(api, experiment.path(), cachers, options.lazy && !options.ignore_lazy);
@@ -114,7 +98,6 @@ int run_experiment(const Config& config, const RunOptions& options, const std::s
   }
   const std::filesystem::path cache_folder =
       options.cache ? std::filesystem::absolute(*options.cache).lexically_normal() : config.cache_path;
-  ArtifactCache cache(cache_folder, prefix, cachers);
 
   SessionSettings settings;
   settings.dag = !options.no_dag;
@@ -124,54 +107,11 @@ int run_experiment(const Config& config, const RunOptions& options, const std::s
   settings.ignore_lazy = options.ignore_lazy;
   settings.overwrite.everything = options.overwrite;
   settings.overwrite.stages.insert(options.overwrite_stages.begin(), options.overwrite_stages.end());
-  RunSession session(cache, make_run_info(options.experiment, command_line), settings,
-                     console_log(options.verbose));
 
-  const std::string json = sets_array(sets);
-  auto call_run = [&](const char* pass) {
-    StringSink error;
-    if (api.run(session.host_api(), cf_str{json.data(), json.size()}, error.sink()) == CF_OK) return true;
-    std::cerr << "error: experiment '" << options.experiment << "' failed" << pass << ": " << error.text
-              << "\n";
-    return false;
-  };
-
-  if (settings.dag || options.map || options.paths) {
-    session.start_map_pass();
-    if (!call_run(" during the map pass")) return 1;
-    check_overwrite_stages(session.graph(), options.overwrite_stages);
-    session.plan();
-  }
-  if (options.map) {
-    print_map(session, std::cout);
-    return 0;
-  }
-  if (options.paths) {
-    print_paths(session, std::cout);
-    return 0;
-  }
-
-  session.start_real_pass();
-  const bool ran = call_run("");
-  // Outputs saved before a failure stay cached: wait for them either way.
-  cache.finish();
-  if (!ran) return 1;
-  session.finish_real_pass();
-  if (!settings.dag) {
-    // Without a map pass the stages are known only now; the run itself went fine.
-    try {
-      check_overwrite_stages(session.graph(), options.overwrite_stages);
-    } catch (const UserError& e) {
-      std::cout << "WARNING - " << e.what() << std::endl;
-    }
-  }
-
-  if (session.actions().empty()) return 0;
-  std::size_t counts[3] = {0, 0, 0};
-  for (const StageAction action : session.actions()) ++counts[static_cast<int>(action)];
-  std::cout << "INFO - run complete: " << counts[0] << " stage calls executed, " << counts[1]
-            << " loaded from cache, " << counts[2] << " skipped" << std::endl;
-  return 0;
+  const PreparedRun run{config,           options, command_line, experiment, sets,
+                        sets_array(sets), cachers, cache_folder, prefix,     settings};
+  if (options.dry || options.map || options.paths) return run_unrecorded(run);
+  return run_recorded(run);
 }
 
 }  // namespace cf::host

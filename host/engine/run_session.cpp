@@ -84,8 +84,13 @@ struct SessionCallbacks {
   }
 };
 
-RunSession::RunSession(ArtifactCache& cache, RunInfo run, SessionSettings settings, LogFunction log)
-    : cache_(cache), run_(std::move(run)), settings_(std::move(settings)), log_(std::move(log)) {
+RunSession::RunSession(ArtifactCache& cache, RunInfo run, SessionSettings settings, LogFunction log,
+                       SessionHooks hooks)
+    : cache_(cache),
+      run_(std::move(run)),
+      settings_(std::move(settings)),
+      log_(std::move(log)),
+      hooks_(std::move(hooks)) {
   api_.struct_size = sizeof(cf_host_api);
   api_.abi_version = CF_ABI_VERSION;
   api_.ctx = this;
@@ -319,6 +324,9 @@ void RunSession::begin_stage(std::size_t record, const cf_stage_decl& decl, cf_s
   switch (action) {
     case StageAction::execute:
       log(CF_LOG_INFO, where + ": executing");
+      if (started_.size() <= id) started_.resize(id + 1);
+      started_[id] = std::chrono::steady_clock::now();
+      if (hooks_.stage_started) hooks_.stage_started(where, graph.record(node.call.record).set_name);
       break;
     case StageAction::load:
       log(CF_LOG_INFO, where + ": loaded from cache");
@@ -378,10 +386,29 @@ void RunSession::load_output(std::size_t stage, std::size_t output, cf_sink out)
 
 void RunSession::end_stage(std::size_t stage, std::string_view failure) {
   const StageNode& node = real_node(stage);
-  if (failure.empty()) return;
   const std::string where = describe_call(node.call, real_graph_.record(node.call.record));
+  if (stage < started_.size() && started_[stage] != std::chrono::steady_clock::time_point{}) {
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started_[stage]).count();
+    if (hooks_.stage_finished) hooks_.stage_finished(where, seconds, !failure.empty());
+  }
+  if (failure.empty()) return;
   log(CF_LOG_ERROR, where + " failed: " + std::string(failure));
   if (!failure_) failure_ = where + " failed: " + std::string(failure);
+}
+
+std::vector<UsedArtifact> RunSession::used_artifacts() const {
+  std::vector<UsedArtifact> used;
+  for (const StageNode& node : real_graph_.stages()) {
+    if (node.id >= actions_.size() || actions_[node.id] == StageAction::skip) continue;
+    const bool produced = actions_[node.id] == StageAction::execute && writes_cache();
+    for (std::size_t i = 0; i < node.call.outputs.size(); ++i) {
+      if (node.call.outputs[i].cacher.empty()) continue;
+      used.push_back(UsedArtifact{location(node.id, i), node.call.name, node.call.record,
+                                  node.call.outputs[i].name, produced});
+    }
+  }
+  return used;
 }
 
 CacheLocation RunSession::location(std::size_t stage, std::size_t output) const {

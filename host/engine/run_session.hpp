@@ -10,6 +10,7 @@
 
 #include <curifactory/abi.h>
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <optional>
@@ -30,9 +31,26 @@ struct SessionSettings {
 
 using LogFunction = std::function<void(cf_log_level, std::string_view)>;
 
+// What the run around a session wants to hear about executing stages: progress for the
+// supervisor, the log's "[set name]" context, timing.
+struct SessionHooks {
+  std::function<void(const std::string& where, const std::string& set_name)> stage_started;
+  std::function<void(const std::string& where, double seconds, bool failed)> stage_finished;
+};
+
+// A cached output a run wrote or read, for the store and a full store's folder.
+struct UsedArtifact {
+  CacheLocation location;
+  std::string stage;
+  std::size_t record = 0;
+  std::string artifact;
+  bool produced = false;
+};
+
 class RunSession {
  public:
-  RunSession(ArtifactCache& cache, RunInfo run, SessionSettings settings, LogFunction log);
+  RunSession(ArtifactCache& cache, RunInfo run, SessionSettings settings, LogFunction log,
+             SessionHooks hooks = {});
   RunSession(const RunSession&) = delete;
   RunSession& operator=(const RunSession&) = delete;
 
@@ -54,6 +72,11 @@ class RunSession {
   // For --map and --paths: where an output is cached and whether that copy can be trusted.
   CacheLocation location(std::size_t stage, std::size_t output) const;
   CacheStatus status(std::size_t stage, std::size_t output) const;
+
+  // Every cached output of the stage calls that executed or loaded in the real pass.
+  std::vector<UsedArtifact> used_artifacts() const;
+  // Every record of the real pass that has parameters, as (hash, name, set JSON).
+  const StageGraph& real_graph() const { return real_graph_; }
 
   // The first stage failure reported through stage_end, if any.
   const std::optional<std::string>& failure() const { return failure_; }
@@ -83,7 +106,9 @@ class RunSession {
   RunInfo run_;
   SessionSettings settings_;
   LogFunction log_;
+  SessionHooks hooks_;
   cf_host_api api_{};
+  std::vector<std::chrono::steady_clock::time_point> started_;  // per stage call executing
 
   Pass pass_ = Pass::real;
   StageGraph map_graph_;

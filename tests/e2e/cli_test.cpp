@@ -46,9 +46,9 @@ TEST(Cli, UnknownFlagIsAnError) {
 TEST(Cli, FlagsWithoutBehaviourYetAreRefusedNotIgnored) {
   TempProject project;
   project.add_plugin("listed_experiment", "experiments/alpha.so");
-  const CommandResult result = project.experiment("alpha --store-full");
+  const CommandResult result = project.experiment("alpha --parallel 2");
   EXPECT_NE(result.exit_code, 0);
-  EXPECT_NE(result.err.find("--store-full is not available yet"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("--parallel is not available yet"), std::string::npos) << result.err;
   EXPECT_EQ(result.out, "");
 }
 
@@ -78,11 +78,11 @@ TEST(Cli, RunsAnExperimentWithItsOwnAndOtherParams) {
   project.add_plugin("listed_params", "params/sweep.so");
   const CommandResult own = project.experiment("alpha");
   EXPECT_EQ(own.exit_code, 0) << own.err;
-  EXPECT_EQ(own.out, "INFO - set first a=5 label=x\nINFO - set second a=1 label=x\n");
+  EXPECT_EQ(without_git_warning(own.out), "INFO - set first a=5 label=x\nINFO - set second a=1 label=x\n");
 
   const CommandResult both = project.experiment("alpha -p sweep -p alpha");
   EXPECT_EQ(both.exit_code, 0) << both.err;
-  EXPECT_EQ(both.out,
+  EXPECT_EQ(without_git_warning(both.out),
             "INFO - set p_one a=10 label=one\nINFO - set p_two a=1 label=x\n"
             "INFO - set first a=5 label=x\nINFO - set second a=1 label=x\n");
 }

@@ -31,7 +31,7 @@ class Params : public ::testing::Test {
     const CommandResult result = project.experiment(arguments);
     EXPECT_EQ(result.exit_code, 0) << arguments << "\n" << result.err;
     EXPECT_EQ(result.err, "") << arguments;
-    return result.out;
+    return without_git_warning(result.out);
   }
 
   // Runs and expects a one-line error; returns it without "error: " and the newline.

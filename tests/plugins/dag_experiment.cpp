@@ -1,13 +1,16 @@
 // Graph shapes for the run-engine tests, picked by the parameter `shape`: chain, fork, copy,
-// aggregate, long (five-stage chain plus aggregate), lazy, lazy_read, throw, unstable, missing. Every stage
+// aggregate, long (five-stage chain plus aggregate), lazy, lazy_read, throw, segfault, noisy,
+// unstable, missing. Every stage
 // function appends "<stage>:<set name>" to the file $CF_TRACE (when set), so a test sees exactly which stage
 // functions ran.
 #include <curifactory/curifactory.hpp>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <numeric>
 #include <stdexcept>
@@ -138,6 +141,22 @@ auto peek = cf::stage("peek").inputs("blob").outputs("first").fn(
       return last;
     });
 
+// Crashes the whole process, the way a bug in native code does.
+auto crash = cf::stage("crash").inputs("data").outputs("never").cachers("raw").fn(
+    [](cf::Record<Params>& r, const std::vector<double>&) -> double {
+      trace("crash", r);
+      std::raise(SIGSEGV);
+      return 0;
+    });
+// Talks on stderr, as libraries do; --log-errors puts it into the log file.
+auto noisy = cf::stage("noisy").inputs("data").outputs("quiet").cachers("raw").fn(
+    [](cf::Record<Params>& r, const std::vector<double>& data) {
+      trace("noisy", r);
+      std::cerr << "noisy stage output for " << r.name() << std::endl;
+      r.manager().info("noisy stage logged for " + r.name());
+      return data.size();
+    });
+
 auto tolerant = cf::stage("tolerant")
                     .inputs("nothing")
                     .outputs("seen")
@@ -179,6 +198,10 @@ void run(cf::ParamSets<Params> sets, cf::Manager& m) {
         load(r);
       else
         mean(r);
+    } else if (shape == "segfault") {
+      crash(load(m.record(set)));
+    } else if (shape == "noisy") {
+      noisy(load(m.record(set)));
     } else if (shape == "missing") {
       tolerant(m.record(set));
     } else {

@@ -56,6 +56,17 @@ inline CommandResult run_shell(const std::filesystem::path& folder, const std::s
   return result;
 }
 
+// Console output without the provenance warning a recorded run prints in a folder that is no
+// git work tree (as every test project is), for tests about other lines.
+inline std::string without_git_warning(const std::string& out) {
+  std::string kept;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("WARNING - git: ", 0) != 0) kept += line + "\n";
+  }
+  return kept;
+}
+
 class TempProject {
  public:
   const std::filesystem::path& root() const { return folder_.path(); }

@@ -49,7 +49,8 @@ TEST(CacherRegistry, RawRoundTripsBytesThroughTheCAbi) {
   EXPECT_EQ(load(raw, path, ""), artifact);
   // An option raw does not have is refused rather than ignored.
   EXPECT_EQ(error_of([&] { load(raw, path, R"({"level":1})"); }),
-            "cacher 'raw' could not load " + path.string() + ": cacher 'raw' has no option 'level' (options: none)");
+            "cacher 'raw' could not load " + path.string() +
+                ": cacher 'raw' has no option 'level' (options: none)");
 }
 
 TEST(CacherRegistry, CacherErrorsNameTheCacherAndPath) {
@@ -73,10 +74,11 @@ TEST(CacherRegistry, UnknownNameListsTheAvailableOnes) {
   const ScratchFolder project;
   copy_plugin("shadow_cacher", project.path() / "cachers" / "shadow.so");
   copy_plugin("mismatched_cacher", project.path() / "cachers" / "mismatched.so");
-  CacherRegistry registry({project.path() / "cachers", kInstalled});
+  // Only the project's folder, so the answer does not depend on which cachers this build made.
+  CacherRegistry registry({project.path() / "cachers"});
   EXPECT_EQ(registry.names(), (std::vector<std::string>{"alpha", "raw"}));
-  EXPECT_EQ(error_of([&] { registry.get("zstd"); }), "unknown cacher 'zstd' (available: alpha, raw)");
-  EXPECT_EQ(error_of([&] { registry.file("zstd"); }), "unknown cacher 'zstd' (available: alpha, raw)");
+  EXPECT_EQ(error_of([&] { registry.get("nope"); }), "unknown cacher 'nope' (available: alpha, raw)");
+  EXPECT_EQ(error_of([&] { registry.file("nope"); }), "unknown cacher 'nope' (available: alpha, raw)");
 
   CacherRegistry empty({project.path() / "nowhere"});
   EXPECT_TRUE(empty.names().empty());

@@ -119,17 +119,18 @@ cf_status cacher_save(cf_str path, cf_str artifact, cf_str options_json, cf_sink
 template <auto Load>
 cf_status cacher_load(cf_str path, cf_str options_json, cf_sink out, cf_sink error) noexcept {
   using load_type = decltype(Load);
-  constexpr bool streams = std::is_invocable_v<load_type, const std::filesystem::path&, const rapidjson::Value&,
-                                               const artifact_output&>;
-  static_assert(streams || std::is_invocable_r_v<std::string, load_type, const std::filesystem::path&,
-                                                 const rapidjson::Value&>,
-                "CF_CACHER: the load function must be callable as "
-                "std::string load(const std::filesystem::path&, const rapidjson::Value&) or "
-                "void load(const std::filesystem::path&, const rapidjson::Value&, const cf::artifact_output&)");
+  constexpr bool streams = std::is_invocable_v<load_type, const std::filesystem::path&,
+                                               const rapidjson::Value&, const ::cf::artifact_output&>;
+  static_assert(
+      streams || std::is_invocable_r_v<std::string, load_type, const std::filesystem::path&,
+                                       const rapidjson::Value&>,
+      "CF_CACHER: the load function must be callable as "
+      "std::string load(const std::filesystem::path&, const rapidjson::Value&) or "
+      "void load(const std::filesystem::path&, const rapidjson::Value&, const cf::artifact_output&)");
   return guarded(error, [&] {
     const auto options = parse_cacher_options(options_json);
     if constexpr (streams) {
-      Load(std::filesystem::path(to_view(path)), options, artifact_output(out));
+      Load(std::filesystem::path(to_view(path)), options, ::cf::artifact_output(out));
     } else {
       const std::string artifact = Load(std::filesystem::path(to_view(path)), options);
       write_to(out, artifact);

@@ -1,0 +1,60 @@
+// Everything a run needs once its input is known to be good: the experiment plugin, the
+// selected sets, the cachers and cache folder, the session settings. Built before any plugin
+// code runs a stage, so bad input fails before a run is recorded.
+#pragma once
+
+#include "cache/artifact_cache.hpp"
+#include "cache/cacher_registry.hpp"
+#include "engine/run_info.hpp"
+#include "engine/run_session.hpp"
+#include "log/run_log.hpp"
+#include "params/param_sets.hpp"
+
+#include <curifactory/abi.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace cf::host {
+
+struct Config;
+struct RunOptions;
+class LoadedPlugin;
+
+struct PreparedRun {
+  const Config& config;
+  const RunOptions& options;
+  std::string command_line;
+  const LoadedPlugin& experiment;
+  std::vector<SelectedSet> sets;
+  std::string sets_json;  // the JSON array run() receives
+  CacherRegistry& cachers;
+  std::filesystem::path cache_folder;
+  std::string prefix;
+  SessionSettings settings;
+};
+
+// What the two passes of a run came to.
+struct PassOutcome {
+  bool ok = true;
+  std::string error;  // for the store and the console, without "error: "
+};
+
+// The map pass (DAG mode), the decisions, the real pass, waiting for the cache writes, and a
+// summary line. Reports run()'s failure as an outcome, not an exception.
+PassOutcome run_passes(const PreparedRun& run, RunSession& session, ArtifactCache& cache);
+
+// "run complete: N stage calls executed, M loaded from cache, K skipped"
+std::string run_summary(const RunSession& session);
+
+// The console half of the log settings, from the display flags.
+LogSettings console_settings(const RunOptions& options);
+
+// A run that records nothing: --dry, or --map/--paths (which stop after the map pass).
+int run_unrecorded(const PreparedRun& run);
+
+// A run numbered in the store, logged to a file, executed in a supervised child process.
+int run_recorded(const PreparedRun& run);
+
+}  // namespace cf::host

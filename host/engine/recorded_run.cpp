@@ -1,0 +1,242 @@
+// A recorded run: numbered in the store before anything runs, executed in a supervised child
+// (so even a crashing plugin leaves a status), logged to <logs>/<reference>.log, and with
+// --store-full copied into its own folder.
+#include "cli/options.hpp"
+#include "config/config.hpp"
+#include "engine/prepared_run.hpp"
+#include "exec/supervisor.hpp"
+#include "log/run_log.hpp"
+#include "plugin/loaded_plugin.hpp"
+#include "store/full_store.hpp"
+#include "store/provenance.hpp"
+#include "store/run_store.hpp"
+#include "util/error.hpp"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+
+namespace cf::host {
+namespace {
+
+std::string quoted(const std::string& text) {
+  if (!text.empty() && text.find_first_of(" \t\"'$\\;&|<>*?()[]{}`!#~") == std::string::npos) return text;
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+// The sets as the store lists them: per -p file, its (name, hash) pairs, in order.
+std::string param_files_json(const std::vector<SelectedSet>& sets) {
+  std::vector<std::pair<std::string, std::vector<const SelectedSet*>>> files;
+  for (const SelectedSet& set : sets) {
+    if (files.empty() || files.back().first != set.params_file) files.push_back({set.params_file, {}});
+    files.back().second.push_back(&set);
+  }
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  auto string = [&](const std::string& text) {
+    w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  };
+  w.StartArray();
+  for (const auto& [file, members] : files) {
+    w.StartObject();
+    w.Key("file");
+    string(file);
+    w.Key("sets");
+    w.StartArray();
+    for (const SelectedSet* set : members) {
+      w.StartArray();
+      string(set->name);
+      string(set->hash);
+      w.EndArray();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+// The command that reproduces a full-store run from its folder: the same experiment, sets and
+// naming, reading the stored artifacts and writing no cache, so no stage needs to execute.
+std::string reproduce_command(const RunOptions& options, const std::filesystem::path& artifacts) {
+  std::string line = "experiment " + quoted(options.experiment);
+  for (const auto& file : options.params) line += " -p " + quoted(file);
+  for (const auto& name : options.names) line += " -n " + quoted(name);
+  for (const auto& range : options.indices) line += " --indices " + quoted(range);
+  for (const auto& range : options.global_indices) line += " --global-indices " + quoted(range);
+  if (options.prefix) line += " --prefix " + quoted(*options.prefix);
+  if (options.no_dag) line += " --no-dag";
+  if (options.lazy) line += " --lazy";
+  if (options.ignore_lazy) line += " --ignore-lazy";
+  return line + " --cache " + quoted(artifacts.string()) + " --dry-cache";
+}
+
+std::vector<std::filesystem::path> plugin_files(const PreparedRun& run) {
+  std::set<std::filesystem::path> files{run.experiment.path()};
+  for (const auto& name : run.cachers.names()) files.insert(run.cachers.file(name));
+  return {files.begin(), files.end()};
+}
+
+std::vector<RegisteredParams> registry_entries(const PreparedRun& run, const RunSession& session) {
+  std::map<std::string, RegisteredParams> by_hash;
+  for (const SelectedSet& set : run.sets)
+    by_hash.try_emplace(set.hash, RegisteredParams{set.hash, set.name, set.json});
+  for (const RecordEntry& record : session.real_graph().records()) {
+    if (record.params_hash.empty()) continue;
+    by_hash.try_emplace(record.params_hash,
+                        RegisteredParams{record.params_hash, record.set_name, record.params_json});
+  }
+  std::vector<RegisteredParams> entries;
+  for (auto& [hash, entry] : by_hash) entries.push_back(std::move(entry));
+  return entries;
+}
+
+// The process's peak resident memory so far (VmHWM), in MiB; -1 when unknown.
+long peak_memory_mib() {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6)) / 1024;
+  }
+  return -1;
+}
+
+// The child's whole life: the two passes, then everything the store and a full store keep.
+int execute(const PreparedRun& run, const StoredRun& stored, const std::filesystem::path& store_file,
+            const LogSettings& log_settings, const GitState& git, const SupervisorChannel& channel) {
+  RunLog log(log_settings);
+  auto log_line = [&](cf_log_level level, std::string_view message) { log.log(level, message); };
+  log.file_only(CF_LOG_INFO,
+                "run " + stored.reference + " of experiment '" + stored.experiment + "': " + stored.command);
+  if (!git.warning.empty()) log.log(CF_LOG_WARNING, "git: " + git.warning);
+
+  RunInfo info = make_run_info(run.options.experiment, run.command_line);
+  info.number = stored.number;
+  info.reference = stored.reference;
+  info.timestamp = stored.timestamp;
+  SessionHooks hooks;
+  hooks.stage_started = [&](const std::string& where, const std::string& set_name) {
+    channel.started(where);
+    log.set_context(set_name);
+  };
+  hooks.stage_finished = [&](const std::string& where, double seconds, bool) {
+    log.clear_context();
+    char timing[64];
+    std::snprintf(timing, sizeof timing, " took %.3f s, peak memory %ld MiB", seconds, peak_memory_mib());
+    log.log(CF_LOG_DEBUG, where + timing);
+  };
+  ArtifactCache cache(run.cache_folder, run.prefix, run.cachers);
+  RunSession session(cache, info, run.settings, log_line, hooks);
+
+  PassOutcome outcome;
+  try {
+    outcome = run_passes(run, session, cache);
+  } catch (const UserError& e) {
+    outcome = {false, e.what()};
+  }
+  log.clear_context();
+
+  RunStore store(store_file);
+  const auto params = registry_entries(run, session);
+  for (const RegisteredParams& entry : params) store.register_params(entry);
+  std::vector<StoredArtifact> artifacts;
+  std::vector<std::filesystem::path> cache_files;
+  for (const UsedArtifact& used : session.used_artifacts()) {
+    artifacts.push_back(
+        StoredArtifact{used.location.data.string(), used.stage, used.record, used.artifact, used.produced});
+    cache_files.push_back(used.location.data);
+    cache_files.push_back(used.location.metadata);
+  }
+  store.record_artifacts(stored.reference, artifacts);
+
+  if (outcome.ok) {
+    if (!session.actions().empty()) log.log(CF_LOG_INFO, run_summary(session));
+  } else {
+    log.log(CF_LOG_ERROR, outcome.error);
+    std::cerr << "error: " << outcome.error << "\n";
+  }
+  StoredRun finished = stored;
+  finished.status = outcome.ok ? "complete" : "error";
+  finished.error = outcome.ok ? "" : outcome.error;
+  if (run.options.store_full) {
+    const auto folder = run.config.runs_path / stored.reference;
+    log.flush();
+    write_full_store(folder, FullStoreContents{run.cache_folder, cache_files, log.file(), finished, params});
+    log.log(CF_LOG_INFO, "full store written to " + display_path(folder));
+  }
+  store.finish_run(stored.reference, finished.status, finished.error);
+  log.flush();
+  return outcome.ok ? 0 : 1;
+}
+
+}  // namespace
+
+int run_recorded(const PreparedRun& run) {
+  const RunOptions& options = run.options;
+  const GitState git = git_state(run.config.root);
+  const RunInfo info = make_run_info(options.experiment, run.command_line);
+
+  StoredRun draft;
+  draft.experiment = options.experiment;
+  draft.timestamp = info.timestamp;
+  draft.git_commit = git.commit;
+  draft.git_dirty = git.dirty;
+  draft.param_files_json = param_files_json(run.sets);
+  draft.command = run.command_line;
+  draft.hostname = info.hostname;
+  draft.notes = options.notes.value_or("");
+  draft.full_store = options.store_full;
+  draft.environment_json = environment_json(git, plugin_files(run));
+
+  const auto store_file = RunStore::default_path(run.config);
+  StoredRun stored;
+  {
+    // Closed again before the fork: an SQLite connection must not cross into a child process.
+    RunStore store(store_file);
+    stored = store.begin_run(draft);
+    if (options.store_full) {
+      stored.reproduce = reproduce_command(options, run.config.runs_path / stored.reference / "artifacts");
+      store.update_run(stored);
+    }
+  }
+
+  LogSettings log_settings = console_settings(options);
+  if (!options.no_log) log_settings.file = run.config.logs_path / (stored.reference + ".log");
+
+  // The parent's own handle on the log file: the experiment's stderr (--log-errors) and a
+  // crash report go there. It writes nothing to the console.
+  LogSettings file_only;
+  file_only.file = log_settings.file;
+  file_only.quiet = true;
+  std::optional<RunLog> parent_log;
+  if (file_only.file) parent_log.emplace(file_only);
+
+  std::function<void(std::string_view)> capture;
+  if (options.log_errors && parent_log)
+    capture = [&](std::string_view text) { parent_log->append_raw(text); };
+  const ChildEnd end = run_supervised(
+      [&](const SupervisorChannel& channel) {
+        return execute(run, stored, store_file, log_settings, git, channel);
+      },
+      capture);
+
+  RunStore store(store_file);
+  const auto after = store.run(stored.reference);
+  if (after && after->status == "incomplete") {
+    std::string message = "experiment '" + options.experiment + "': the experiment process " + end.describe();
+    if (!end.last_stage.empty()) message += " during " + end.last_stage;
+    store.finish_run(stored.reference, "error", message);
+    if (parent_log) parent_log->file_only(CF_LOG_ERROR, message);
+    std::cerr << "error: " << message << "\n";
+    return 1;
+  }
+  return end.signaled ? 1 : end.code;
+}
+
+}  // namespace cf::host

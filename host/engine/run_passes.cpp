@@ -1,0 +1,118 @@
+#include "cli/options.hpp"
+#include "engine/prepared_run.hpp"
+#include "engine/run_map.hpp"
+#include "log/run_log.hpp"
+#include "plugin/loaded_plugin.hpp"
+#include "plugin/string_sink.hpp"
+#include "util/error.hpp"
+
+#include <unistd.h>
+
+#include <iostream>
+#include <set>
+
+namespace cf::host {
+namespace {
+
+// A misspelt --overwrite-stage would otherwise silently overwrite nothing.
+void check_overwrite_stages(const StageGraph& graph, const std::vector<std::string>& wanted) {
+  std::set<std::string> known;
+  for (const StageNode& node : graph.stages()) known.insert(node.call.name);
+  for (const auto& name : wanted) {
+    if (known.contains(name)) continue;
+    std::string list;
+    for (const auto& stage : known) list += (list.empty() ? "" : ", ") + stage;
+    throw UserError(
+        "--overwrite-stage '" + name +
+        "': the experiment calls no stage of that name (its stages: " + (list.empty() ? "none" : list) + ")");
+  }
+}
+
+// Calls run(); its failure text, or nothing.
+std::optional<std::string> call_run(const PreparedRun& run, RunSession& session) {
+  StringSink error;
+  const cf_experiment_api& api = run.experiment.experiment();
+  if (api.run(session.host_api(), cf_str{run.sets_json.data(), run.sets_json.size()}, error.sink()) ==
+      CF_OK) {
+    return std::nullopt;
+  }
+  return error.text;
+}
+
+std::string failed(const PreparedRun& run, const char* pass, const std::string& why) {
+  return "experiment '" + run.options.experiment + "' failed" + pass + ": " + why;
+}
+
+}  // namespace
+
+PassOutcome run_passes(const PreparedRun& run, RunSession& session, ArtifactCache& cache) {
+  const RunOptions& options = run.options;
+  if (run.settings.dag) {
+    session.start_map_pass();
+    if (auto error = call_run(run, session)) return {false, failed(run, " during the map pass", *error)};
+    check_overwrite_stages(session.graph(), options.overwrite_stages);
+    session.plan();
+  }
+  session.start_real_pass();
+  const auto error = call_run(run, session);
+  // Outputs saved before a failure stay cached: wait for them either way.
+  cache.finish();
+  if (error) return {false, failed(run, "", *error)};
+  session.finish_real_pass();
+  if (!run.settings.dag) {
+    // Without a map pass the stages are known only now; the run itself went fine.
+    try {
+      check_overwrite_stages(session.graph(), options.overwrite_stages);
+    } catch (const UserError& e) {
+      std::cout << "WARNING - " << e.what() << std::endl;
+    }
+  }
+  return {};
+}
+
+std::string run_summary(const RunSession& session) {
+  std::size_t counts[3] = {0, 0, 0};
+  for (const StageAction action : session.actions()) ++counts[static_cast<int>(action)];
+  return "run complete: " + std::to_string(counts[0]) + " stage calls executed, " +
+         std::to_string(counts[1]) + " loaded from cache, " + std::to_string(counts[2]) + " skipped";
+}
+
+LogSettings console_settings(const RunOptions& options) {
+  LogSettings settings;
+  settings.verbose = options.verbose;
+  settings.quiet = options.quiet;
+  settings.plain = options.plain;
+  settings.color = !options.no_color && ::isatty(STDOUT_FILENO) == 1;
+  return settings;
+}
+
+int run_unrecorded(const PreparedRun& run) {
+  RunLog log(console_settings(run.options));
+  ArtifactCache cache(run.cache_folder, run.prefix, run.cachers);
+  RunSession session(cache, make_run_info(run.options.experiment, run.command_line), run.settings,
+                     [&](cf_log_level level, std::string_view message) { log.log(level, message); });
+  if (run.options.map || run.options.paths) {
+    session.start_map_pass();
+    if (auto error = call_run(run, session)) {
+      std::cerr << "error: " << failed(run, " during the map pass", *error) << "\n";
+      return 1;
+    }
+    check_overwrite_stages(session.graph(), run.options.overwrite_stages);
+    session.plan();
+    if (run.options.map) {
+      print_map(session, std::cout);
+    } else {
+      print_paths(session, std::cout);
+    }
+    return 0;
+  }
+  const PassOutcome outcome = run_passes(run, session, cache);
+  if (!outcome.ok) {
+    std::cerr << "error: " << outcome.error << "\n";
+    return 1;
+  }
+  if (!session.actions().empty()) log.log(CF_LOG_INFO, run_summary(session));
+  return 0;
+}
+
+}  // namespace cf::host

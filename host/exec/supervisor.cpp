@@ -1,0 +1,162 @@
+#include "exec/supervisor.hpp"
+
+#include "util/error.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <optional>
+#include <system_error>
+
+namespace cf::host {
+namespace {
+
+class Pipe {
+ public:
+  Pipe() {
+    if (::pipe2(fds_.data(), O_CLOEXEC) != 0) {
+      throw UserError("cannot start the experiment process: " + std::system_category().message(errno));
+    }
+  }
+  ~Pipe() {
+    close_read();
+    close_write();
+  }
+  Pipe(const Pipe&) = delete;
+  Pipe& operator=(const Pipe&) = delete;
+
+  int read_end() const { return fds_[0]; }
+  int write_end() const { return fds_[1]; }
+  void close_read() { close_fd(fds_[0]); }
+  void close_write() { close_fd(fds_[1]); }
+
+ private:
+  static void close_fd(int& fd) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+  std::array<int, 2> fds_{-1, -1};
+};
+
+void write_all(int fd, std::string_view text) {
+  while (!text.empty()) {
+    const ssize_t written = ::write(fd, text.data(), text.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      return;  // the parent is gone or the pipe broke; nothing useful left to do
+    }
+    text.remove_prefix(static_cast<std::size_t>(written));
+  }
+}
+
+std::string signal_name(int signal) {
+  const char* abbreviation = sigabbrev_np(signal);
+  return abbreviation != nullptr ? std::string("SIG") + abbreviation : "signal " + std::to_string(signal);
+}
+
+}  // namespace
+
+void SupervisorChannel::started(std::string_view what) const {
+  if (progress_fd_ < 0) return;
+  std::string line(what);
+  line += '\n';
+  write_all(progress_fd_, line);
+}
+
+std::string ChildEnd::describe() const {
+  if (signaled) return "killed by signal " + std::to_string(code) + " (" + signal_name(code) + ")";
+  return "exited with code " + std::to_string(code);
+}
+
+ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& child,
+                        const std::function<void(std::string_view)>& on_stderr) {
+  Pipe progress;
+  std::optional<Pipe> errors;
+  if (on_stderr) errors.emplace();
+  std::cout.flush();
+  std::cerr.flush();
+  std::fflush(nullptr);
+
+  const pid_t pid = ::fork();
+  if (pid < 0)
+    throw UserError("cannot start the experiment process: " + std::system_category().message(errno));
+  if (pid == 0) {
+    progress.close_read();
+    if (errors) {
+      ::dup2(errors->write_end(), STDERR_FILENO);
+      errors->close_read();
+      errors->close_write();
+    }
+    int code = 1;
+    try {
+      code = child(SupervisorChannel(progress.write_end()));
+    } catch (const std::exception& e) {
+      std::cerr << "error: " << e.what() << "\n";
+    }
+    std::cout.flush();
+    std::cerr.flush();
+    std::exit(code);
+  }
+
+  progress.close_write();
+  if (errors) errors->close_write();
+  ChildEnd end;
+  std::string pending;  // a progress line not yet complete
+  std::array<char, 1 << 14> buffer{};
+  bool progress_open = true;
+  bool errors_open = errors.has_value();
+  while (progress_open || errors_open) {
+    std::array<pollfd, 2> fds{pollfd{progress_open ? progress.read_end() : -1, POLLIN, 0},
+                              pollfd{errors_open ? errors->read_end() : -1, POLLIN, 0}};
+    if (::poll(fds.data(), fds.size(), -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (progress_open && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+      const ssize_t count = ::read(progress.read_end(), buffer.data(), buffer.size());
+      if (count <= 0) {
+        progress_open = count < 0 && errno == EINTR;
+      } else {
+        pending.append(buffer.data(), static_cast<std::size_t>(count));
+        for (std::size_t newline; (newline = pending.find('\n')) != std::string::npos;) {
+          end.last_stage = pending.substr(0, newline);
+          pending.erase(0, newline + 1);
+        }
+      }
+    }
+    if (errors_open && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
+      const ssize_t count = ::read(errors->read_end(), buffer.data(), buffer.size());
+      if (count <= 0) {
+        errors_open = count < 0 && errno == EINTR;
+      } else {
+        const std::string_view text(buffer.data(), static_cast<std::size_t>(count));
+        write_all(STDERR_FILENO, text);
+        on_stderr(text);
+      }
+    }
+  }
+
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR)
+      throw UserError("lost the experiment process: " + std::system_category().message(errno));
+  }
+  if (WIFSIGNALED(status)) {
+    end.signaled = true;
+    end.code = WTERMSIG(status);
+  } else {
+    end.code = WEXITSTATUS(status);
+  }
+  return end;
+}
+
+}  // namespace cf::host

@@ -1,0 +1,38 @@
+// Runs the experiment in a forked child so that a plugin crashing the process (a segfault, an
+// abort, a call to exit) cannot take the bookkeeping down with it: the parent waits, knows the
+// last stage the child started, and reports how the child ended.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+namespace cf::host {
+
+// What the child may tell its parent while it runs.
+class SupervisorChannel {
+ public:
+  explicit SupervisorChannel(int progress_fd) : progress_fd_(progress_fd) {}
+  // The stage the child is about to run ("stage 'fit' on record 3 ('a')"); the parent keeps the
+  // latest to name it if the child dies.
+  void started(std::string_view what) const;
+
+ private:
+  int progress_fd_;
+};
+
+struct ChildEnd {
+  bool signaled = false;
+  int code = 0;            // exit code, or the signal number when signaled
+  std::string last_stage;  // the last `started` report, empty when none
+  // "killed by signal 11 (SIGSEGV)" / "exited with code 3"
+  std::string describe() const;
+};
+
+// Forks. The child runs `child` and exits with what it returns; the parent forwards the child's
+// stderr to its own and, when `on_stderr` is set, to that too (for --log-errors), then returns
+// how the child ended. Must be called while this process has no other threads.
+ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& child,
+                        const std::function<void(std::string_view)>& on_stderr);
+
+}  // namespace cf::host
