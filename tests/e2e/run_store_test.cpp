@@ -1,11 +1,10 @@
 // Recorded runs end to end: numbering, statuses (including a plugin that crashes the process),
 // logs and the display flags, notes, the registry, and a full store reproduced from its folder.
-// Every test that writes the store checks it with PRAGMA integrity_check.
+// Every test that writes the store checks it with PRAGMA integrity_check (TempProject does).
 #include "support/temp_project.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
-#include <sqlite3.h>
 
 #include <filesystem>
 #include <map>
@@ -20,36 +19,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string integrity(const fs::path& database) {
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(database.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
-    sqlite3_close(db);
-    return "cannot open " + database.string();
-  }
-  std::string result;
-  sqlite3_exec(
-      db, "PRAGMA integrity_check",
-      [](void* out, int, char** values, char**) {
-        *static_cast<std::string*>(out) += values[0] != nullptr ? values[0] : "";
-        return 0;
-      },
-      &result, nullptr);
-  sqlite3_close(db);
-  return result;
-}
-
 class StoreProject {
  public:
   explicit StoreProject(const std::string& yaml = two_sets("chain")) {
     project_.add_plugin("dag_experiment", "experiments/dag_experiment.so");
     project_.add_plugin("listed_experiment", "experiments/alpha.so");
     project_.write("params/sets.yaml", yaml);
-  }
-  ~StoreProject() {
-    const auto database = root() / "data" / "store.db";
-    if (fs::exists(database)) {
-      EXPECT_EQ(integrity(database), "ok");
-    }
   }
 
   static std::string two_sets(const std::string& shape) {

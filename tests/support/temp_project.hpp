@@ -6,6 +6,7 @@
 #include "support/scratch_folder.hpp"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -67,8 +68,38 @@ inline std::string without_git_warning(const std::string& out) {
   return kept;
 }
 
+// PRAGMA integrity_check's answer for the database at `file` ("ok" when sound).
+inline std::string store_integrity(const std::filesystem::path& file) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    return "cannot open " + file.string();
+  }
+  std::string result;
+  sqlite3_exec(
+      db, "PRAGMA integrity_check",
+      [](void* out, int, char** values, char**) {
+        *static_cast<std::string*>(out) += values[0] != nullptr ? values[0] : "";
+        return 0;
+      },
+      &result, nullptr);
+  sqlite3_close(db);
+  return result;
+}
+
 class TempProject {
  public:
+  TempProject() = default;
+  TempProject(const TempProject&) = delete;
+  TempProject& operator=(const TempProject&) = delete;
+  // Every test that ran a recorded run in this project leaves a sound run store behind.
+  ~TempProject() {
+    const auto store = root() / "data" / "store.db";
+    if (std::filesystem::exists(store)) {
+      EXPECT_EQ(store_integrity(store), "ok") << store;
+    }
+  }
+
   const std::filesystem::path& root() const { return folder_.path(); }
 
   void write(const std::filesystem::path& relative, const std::string& contents) const {
