@@ -5,6 +5,8 @@
 #include "config/config.hpp"
 #include "engine/run_experiment.hpp"
 #include "plugin/listing.hpp"
+#include "report_writer.hpp"
+#include "serve/report_server.hpp"
 #include "store/run_store.hpp"
 #include "store/runs_table.hpp"
 #include "util/error.hpp"
@@ -12,6 +14,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace {
@@ -48,6 +52,33 @@ int dispatch(const cf::host::Options& options) {
         runs = cf::host::RunStore(store_file).runs(options.runs_experiment.value_or(""));
       }
       std::fputs(cf::host::render_runs(runs, options.json).c_str(), stdout);
+      return 0;
+    }
+    case Command::reports: {
+      const auto& reports = config.reports_path;
+      if (!std::filesystem::is_directory(reports)) {
+        throw cf::host::UserError("reports folder " + cf::host::display_path(reports) +
+                                  " does not exist (reports_path in curifactory_config.json; a finished run "
+                                  "creates it)");
+      }
+      if (options.reports.update) {
+        try {
+          cf::reports::write_report_index(reports, config.report_css_path);
+        } catch (const std::runtime_error& e) {
+          throw cf::host::UserError(std::string("cannot update the report index: ") + e.what());
+        }
+        std::printf("updated %s\n", cf::host::display_path(reports / "index.html").c_str());
+        return 0;
+      }
+      const std::string& host = options.reports.host;
+      // An IPv6 address needs brackets in a URL, or its colons would read as the port.
+      const std::string url_host = host.find(':') == std::string::npos ? host : "[" + host + "]";
+      cf::host::serve_reports(reports, host, options.reports.port, [&](int port) {
+        std::printf("serving %s at http://%s:%d/ (Ctrl-C to stop)\n", cf::host::display_path(reports).c_str(),
+                    url_host.c_str(), port);
+        // Scripts wait for this line to learn the port; a pipe would otherwise hold it back.
+        std::fflush(stdout);
+      });
       return 0;
     }
     default:

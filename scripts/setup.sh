@@ -15,6 +15,7 @@ packages=(
   libzstd-dev libcpp-httplib-dev libsqlite3-dev libmsgpack-cxx-dev libgraphviz-dev
   libxxhash-dev libssl-dev libgit2-dev python3-dev libpython3-dev python3-numpy python3-msgpack
   libgtest-dev libgmock-dev libbenchmark-dev
+  chromium
 )
 
 missing=()

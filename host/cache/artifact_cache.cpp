@@ -63,8 +63,19 @@ CacheStatus ArtifactCache::check(const CacheLocation& location) const {
   return status;
 }
 
-void ArtifactCache::save(const CacheLocation& location, const OutputSpec& output, std::string_view artifact,
-                         const std::function<std::string(const ArtifactFacts&)>& metadata_for) const {
+std::filesystem::path ArtifactCache::reportables_file(const std::string& record_hash,
+                                                      const std::string& stage) const {
+  return folder_ / (prefix_ + "_" + record_hash + "_" + stage + "_reportables.json");
+}
+
+std::filesystem::path ArtifactCache::reportables_folder(const std::string& record_hash,
+                                                        const std::string& stage) const {
+  return folder_ / (prefix_ + "_" + record_hash + "_" + stage + "_reportables");
+}
+
+std::string ArtifactCache::save(const CacheLocation& location, const OutputSpec& output,
+                                std::string_view artifact,
+                                const std::function<std::string(const ArtifactFacts&)>& metadata_for) const {
   const cf_cacher_api& cacher = cachers_.get(output.cacher);
   ArtifactFacts facts;
   facts.extension = cacher.extension;
@@ -83,6 +94,7 @@ void ArtifactCache::save(const CacheLocation& location, const OutputSpec& output
     throw;
   }
   commits_.submit({{data, location.data}, {metadata, location.metadata}});
+  return facts.preview;
 }
 
 std::string ArtifactCache::load(const CacheLocation& location, const OutputSpec& output) const {

@@ -48,8 +48,13 @@ class ArtifactCache {
   // is fsynced and renamed into place in the background (see CommitQueue); the metadata goes
   // last, so a file without metadata is never taken as cached. `metadata_for` builds the
   // metadata document from the facts of the written file.
-  void save(const CacheLocation& location, const OutputSpec& output, std::string_view artifact,
-            const std::function<std::string(const ArtifactFacts&)>& metadata_for) const;
+  // Returns the artifact's short preview (as written into the metadata).
+  std::string save(const CacheLocation& location, const OutputSpec& output, std::string_view artifact,
+                   const std::function<std::string(const ArtifactFacts&)>& metadata_for) const;
+
+  // Where a stage call's reportables are cached: a JSON list, and a folder for image copies.
+  std::filesystem::path reportables_file(const std::string& record_hash, const std::string& stage) const;
+  std::filesystem::path reportables_folder(const std::string& record_hash, const std::string& stage) const;
 
   std::string load(const CacheLocation& location, const OutputSpec& output) const;
   // load() into `out` directly, for the plugin asking for an artifact.

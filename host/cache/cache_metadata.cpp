@@ -12,7 +12,9 @@ std::string metadata_json(const ArtifactOrigin& origin, const OutputSpec& spec, 
   rapidjson::StringBuffer buffer;
   rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
   w.SetIndent(' ', 2);
-  auto string = [&](const std::string& text) { w.String(text.data(), static_cast<rapidjson::SizeType>(text.size())); };
+  auto string = [&](const std::string& text) {
+    w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  };
   auto key_string = [&](const char* key, const std::string& text) {
     w.Key(key);
     string(text);
@@ -98,6 +100,10 @@ std::optional<StoredMetadata> read_metadata(const std::filesystem::path& path, s
   }
   stored.checksum = checksum->value.GetString();
   stored.size = size->value.GetUint64();
+  if (const auto preview = document.FindMember("preview");
+      preview != document.MemberEnd() && preview->value.IsString()) {
+    stored.preview = preview->value.GetString();
+  }
   const auto run = document.FindMember("run");
   if (run != document.MemberEnd() && run->value.IsObject()) {
     const auto reference = run->value.FindMember("reference");

@@ -46,6 +46,7 @@ struct StoredMetadata {
   std::string checksum;
   std::uintmax_t size = 0;
   std::string run_reference;
+  std::string preview;
 };
 
 // Reads `path`; nullopt with `problem` set when it is missing, unreadable or malformed.

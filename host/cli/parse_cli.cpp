@@ -36,9 +36,6 @@ constexpr PendingFlag kPending[] = {
     {"--progress", "progress bars"},
     {"--notebook", "notebook export"},
     {"--docker", "docker export"},
-    {"--host", "the report server"},
-    {"--port", "the report server"},
-    {"--update", "the report server"},
     {"--yes", "project scaffolding"},
 };
 
@@ -162,9 +159,9 @@ ParseResult parse_cli(int argc, const char* const* argv) {
   app.add_option("--host", options.reports.host, "reports: address to listen on")
       ->capture_default_str()
       ->group(serve);
-  app.add_option("--port", options.reports.port, "reports: port to listen on")
+  app.add_option("--port", options.reports.port, "reports: port to listen on (0: any free port)")
       ->capture_default_str()
-      ->check(CLI::Range(1, 65535))
+      ->check(CLI::Range(0, 65535))
       ->group(serve);
   app.add_flag("--update", options.reports.update,
                "reports: rebuild the report index from the folders found, then exit")
@@ -226,7 +223,13 @@ ParseResult parse_cli(int argc, const char* const* argv) {
                   " is still being built)");
     }
   }
-  if (options.command == Command::reports || options.command == Command::init) {
+  // --update only rewrites the index and exits, so an address given with it would be ignored.
+  for (const char* name : {"--host", "--port"}) {
+    if (options.reports.update && app.get_option(name)->count() > 0) {
+      return fail(std::string(name) + " does not apply to 'reports --update'");
+    }
+  }
+  if (options.command == Command::init) {
     return fail("'" + first + "' is not available yet in this release");
   }
   return {std::move(options), 0};

@@ -4,9 +4,11 @@
 #include "cli/options.hpp"
 #include "config/config.hpp"
 #include "engine/prepared_run.hpp"
+#include "engine/run_report.hpp"
 #include "exec/supervisor.hpp"
 #include "log/run_log.hpp"
 #include "plugin/loaded_plugin.hpp"
+#include "report_writer.hpp"
 #include "store/full_store.hpp"
 #include "store/provenance.hpp"
 #include "store/run_store.hpp"
@@ -107,6 +109,23 @@ long peak_memory_mib() {
   return -1;
 }
 
+// Writes the run's report and the index; a failure to do so is a warning, not a failed run.
+std::optional<std::filesystem::path> write_report(const PreparedRun& run, const StoredRun& stored,
+                                                  const RunSession* session,
+                                                  const std::vector<RegisteredParams>& params, RunLog& log) {
+  try {
+    log.flush();
+    reports::write_run_report(run.config.reports_path, build_run_report(stored, session, params, log.file()),
+                              run.config.report_css_path);
+    const auto folder = run.config.reports_path / stored.reference;
+    log.log(CF_LOG_INFO, "report: " + display_path(folder / "index.html"));
+    return folder;
+  } catch (const std::exception& e) {
+    log.log(CF_LOG_WARNING, std::string("the report could not be written: ") + e.what());
+  }
+  return std::nullopt;
+}
+
 // The child's whole life: the two passes, then everything the store and a full store keep.
 int execute(const PreparedRun& run, const StoredRun& stored, const std::filesystem::path& store_file,
             const LogSettings& log_settings, const GitState& git, const SupervisorChannel& channel) {
@@ -164,10 +183,13 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
   StoredRun finished = stored;
   finished.status = outcome.ok ? "complete" : "error";
   finished.error = outcome.ok ? "" : outcome.error;
+  const auto report_folder = write_report(run, finished, &session, params, log);
   if (run.options.store_full) {
     const auto folder = run.config.runs_path / stored.reference;
+    for (const auto& file : session.reportable_files()) cache_files.push_back(file);
     log.flush();
-    write_full_store(folder, FullStoreContents{run.cache_folder, cache_files, log.file(), finished, params});
+    write_full_store(folder, FullStoreContents{run.cache_folder, cache_files, log.file(), finished, params,
+                                               report_folder});
     log.log(CF_LOG_INFO, "full store written to " + display_path(folder));
   }
   store.finish_run(stored.reference, finished.status, finished.error);
@@ -234,6 +256,11 @@ int run_recorded(const PreparedRun& run) {
     store.finish_run(stored.reference, "error", message);
     if (parent_log) parent_log->file_only(CF_LOG_ERROR, message);
     std::cerr << "error: " << message << "\n";
+    StoredRun failed = *after;
+    failed.status = "error";
+    failed.error = message;
+    RunLog quiet_log(file_only);
+    write_report(run, failed, nullptr, {}, quiet_log);
     return 1;
   }
   return end.signaled ? 1 : end.code;

@@ -1,5 +1,6 @@
 #include "engine/run_session.hpp"
 
+#include "cache/atomic_file.hpp"
 #include "cache/cache_metadata.hpp"
 #include "cache/cacher_registry.hpp"
 #include "params/param_sets.hpp"
@@ -12,6 +13,16 @@
 #include <exception>
 
 namespace cf::host {
+namespace {
+
+std::string json_string(const std::string& text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
+}  // namespace
 
 // The default binary cacher: what --lazy (and a lazy output without a cacher) falls back to.
 constexpr const char* kDefaultCacher = "raw";
@@ -82,6 +93,13 @@ struct SessionCallbacks {
   static cf_status stage_end(void* ctx, uint64_t stage, cf_str failure, cf_sink error) {
     return guarded(error, [&] { session(ctx).end_stage(stage, {failure.data, failure.size}); });
   }
+  static cf_status report(void* ctx, uint64_t stage, cf_str kind, cf_str name, cf_str group, cf_str payload,
+                          cf_sink error) {
+    return guarded(error, [&] {
+      session(ctx).add_reportable(stage, {kind.data, kind.size}, {name.data, name.size},
+                                  {group.data, group.size}, {payload.data, payload.size});
+    });
+  }
 };
 
 RunSession::RunSession(ArtifactCache& cache, RunInfo run, SessionSettings settings, LogFunction log,
@@ -103,6 +121,7 @@ RunSession::RunSession(ArtifactCache& cache, RunInfo run, SessionSettings settin
   api_.stage_output = &SessionCallbacks::stage_output;
   api_.artifact_load = &SessionCallbacks::artifact_load;
   api_.stage_end = &SessionCallbacks::stage_end;
+  api_.report = &SessionCallbacks::report;
 }
 
 void RunSession::start_map_pass() {
@@ -330,6 +349,7 @@ void RunSession::begin_stage(std::size_t record, const cf_stage_decl& decl, cf_s
       break;
     case StageAction::load:
       log(CF_LOG_INFO, where + ": loaded from cache");
+      load_reportables(node);
       break;
     case StageAction::skip:
       log(CF_LOG_DEBUG, where + ": skipped (no goal needs it)");
@@ -368,8 +388,9 @@ void RunSession::take_output(std::size_t stage, std::size_t output, std::string_
   origin.prior_stages = node.prior_stages;
   for (const std::size_t input : record.input_records)
     origin.prior_records.push_back(real_graph_.record(input).hash());
-  cache_.save(location(stage, output), spec, artifact,
-              [&](const ArtifactFacts& facts) { return metadata_json(origin, spec, facts); });
+  previews_[{stage, output}] =
+      cache_.save(location(stage, output), spec, artifact,
+                  [&](const ArtifactFacts& facts) { return metadata_json(origin, spec, facts); });
 }
 
 void RunSession::load_output(std::size_t stage, std::size_t output, cf_sink out) {
@@ -392,9 +413,132 @@ void RunSession::end_stage(std::size_t stage, std::string_view failure) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_[stage]).count();
     if (hooks_.stage_finished) hooks_.stage_finished(where, seconds, !failure.empty());
   }
-  if (failure.empty()) return;
+  if (failure.empty()) {
+    if (writes_cache()) save_reportables(node);
+    return;
+  }
   log(CF_LOG_ERROR, where + " failed: " + std::string(failure));
   if (!failure_) failure_ = where + " failed: " + std::string(failure);
+}
+
+void RunSession::add_reportable(std::size_t stage, std::string kind, std::string name, std::string group,
+                                std::string payload_json) {
+  const StageNode& node = real_node(stage);
+  const std::string where = describe_call(node.call, real_graph_.record(node.call.record));
+  static const std::set<std::string, std::less<>> kKinds = {"json",  "table", "line_plot",
+                                                            "image", "html",  "text"};
+  if (!kKinds.contains(kind))
+    throw UserError(where + ": reportable '" + name + "' has unknown kind '" + kind + "'");
+  if (name.empty() || name.find_first_of("/\\") != std::string::npos) {
+    throw UserError(where + ": a reportable needs a name without '/' or '\\', got '" + name + "'");
+  }
+  rapidjson::Document payload;
+  payload.Parse(payload_json.c_str());
+  if (payload.HasParseError() || !payload.IsObject()) {
+    throw UserError(where + ": reportable '" + name + "' sent a malformed payload");
+  }
+  if (kind == "image") {
+    const auto path = payload.FindMember("path");
+    if (path == payload.MemberEnd() || !path->value.IsString() ||
+        !std::filesystem::is_regular_file(path->value.GetString())) {
+      throw UserError(
+          where + ": image reportable '" + name + "': no such file " +
+          (path != payload.MemberEnd() && path->value.IsString() ? path->value.GetString() : "?"));
+    }
+    // A copy in the cache, so the report (and a later cache hit) survive the original's deletion.
+    const std::filesystem::path original = path->value.GetString();
+    const auto folder = cache_.reportables_folder(node.record_hash, node.call.name);
+    if (writes_cache() && original.parent_path() != folder) {
+      const auto copy = folder / (name + original.extension().string());
+      write_file_atomically(copy, [&](const std::filesystem::path& temporary) {
+        std::filesystem::copy_file(original, temporary, std::filesystem::copy_options::overwrite_existing);
+      });
+      payload_json = R"({"path":)" + json_string(copy.string()) + "}";
+    }
+  }
+  std::string qualified = std::to_string(node.call.record) + "_" + node.call.name + "_" + name;
+  for (int n = 2; qualified_names_.contains(qualified); ++n) {
+    qualified =
+        std::to_string(node.call.record) + "_" + node.call.name + "_" + name + "_" + std::to_string(n);
+  }
+  qualified_names_.insert(qualified);
+  reportables_of_stage_[stage].push_back(reportables_.size());
+  reportables_.push_back(reports::Reportable{std::move(name), std::move(qualified), std::move(group),
+                                             node.call.name, node.call.record, std::move(kind),
+                                             std::move(payload_json)});
+}
+
+void RunSession::save_reportables(const StageNode& node) {
+  const auto found = reportables_of_stage_.find(node.id);
+  if (found == reportables_of_stage_.end()) return;
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartArray();
+  for (const std::size_t index : found->second) {
+    const reports::Reportable& item = reportables_[index];
+    w.StartObject();
+    w.Key("name");
+    w.String(item.name.c_str());
+    w.Key("group");
+    w.String(item.group.c_str());
+    w.Key("kind");
+    w.String(item.kind.c_str());
+    w.Key("payload");
+    w.RawValue(item.payload_json.data(), item.payload_json.size(), rapidjson::kObjectType);
+    w.EndObject();
+  }
+  w.EndArray();
+  write_text_atomically(cache_.reportables_file(node.record_hash, node.call.name),
+                        std::string_view(buffer.GetString(), buffer.GetSize()));
+}
+
+void RunSession::load_reportables(const StageNode& node) {
+  const auto file = cache_.reportables_file(node.record_hash, node.call.name);
+  if (!std::filesystem::is_regular_file(file)) return;
+  rapidjson::Document saved;
+  const std::string text = read_file(file);
+  saved.Parse(text.data(), text.size());
+  if (saved.HasParseError() || !saved.IsArray()) {
+    log(CF_LOG_WARNING, file.string() + ": unreadable reportables, not shown in the report");
+    return;
+  }
+  for (const auto& item : saved.GetArray()) {
+    if (!item.IsObject() || !item.HasMember("name") || !item.HasMember("kind") || !item.HasMember("payload"))
+      continue;
+    rapidjson::StringBuffer payload;
+    rapidjson::Writer<rapidjson::StringBuffer> w(payload);
+    item["payload"].Accept(w);
+    try {
+      add_reportable(node.id, item["kind"].GetString(), item["name"].GetString(),
+                     item.HasMember("group") && item["group"].IsString() ? item["group"].GetString() : "",
+                     std::string(payload.GetString(), payload.GetSize()));
+    } catch (const UserError& e) {
+      log(CF_LOG_WARNING, std::string("a cached reportable is not shown: ") + e.what());
+    }
+  }
+}
+
+std::vector<std::filesystem::path> RunSession::reportable_files() const {
+  std::vector<std::filesystem::path> files;
+  for (const auto& [stage, indices] : reportables_of_stage_) {
+    const StageNode& node = real_graph_.stages()[stage];
+    const auto file = cache_.reportables_file(node.record_hash, node.call.name);
+    if (std::filesystem::is_regular_file(file)) files.push_back(file);
+    const auto folder = cache_.reportables_folder(node.record_hash, node.call.name);
+    std::error_code ignored;
+    for (const auto& entry : std::filesystem::directory_iterator(folder, ignored))
+      files.push_back(entry.path());
+  }
+  return files;
+}
+
+std::string RunSession::preview(std::size_t stage, std::size_t output) const {
+  if (const auto it = previews_.find({stage, output}); it != previews_.end()) return it->second;
+  const StageNode& node = graph().stages().at(stage);
+  if (node.call.outputs.at(output).cacher.empty()) return "";
+  std::string problem;
+  const auto stored = read_metadata(location(stage, output).metadata, problem);
+  return stored ? stored->preview : "";
 }
 
 std::vector<UsedArtifact> RunSession::used_artifacts() const {

@@ -7,13 +7,16 @@
 #include "engine/run_info.hpp"
 #include "engine/stage_decisions.hpp"
 #include "engine/stage_graph.hpp"
+#include "report_model.hpp"
 
 #include <curifactory/abi.h>
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +81,14 @@ class RunSession {
   // Every record of the real pass that has parameters, as (hash, name, set JSON).
   const StageGraph& real_graph() const { return real_graph_; }
 
+  // What stages reported for the run's report, in the order they came (reloaded from the
+  // cache for stage calls that loaded).
+  const std::vector<reports::Reportable>& reportables() const { return reportables_; }
+  // The reportables files and image copies this run wrote or read, for a full store.
+  std::vector<std::filesystem::path> reportable_files() const;
+  // An output's short preview: from this run's save, else from its metadata file.
+  std::string preview(std::size_t stage, std::size_t output) const;
+
   // The first stage failure reported through stage_end, if any.
   const std::optional<std::string>& failure() const { return failure_; }
 
@@ -91,6 +102,10 @@ class RunSession {
   void take_output(std::size_t stage, std::size_t output, std::string_view artifact);
   void load_output(std::size_t stage, std::size_t output, cf_sink out);
   void end_stage(std::size_t stage, std::string_view failure);
+  void add_reportable(std::size_t stage, std::string kind, std::string name, std::string group,
+                      std::string payload_json);
+  void load_reportables(const StageNode& node);
+  void save_reportables(const StageNode& node);
 
   StageCall read_call(std::size_t record, const cf_stage_decl& decl) const;
   OutputSpec read_output(const cf_output_decl& output, const std::string& where) const;
@@ -117,6 +132,10 @@ class RunSession {
   std::vector<bool> forced_;                 // per stage call of graph()
   std::vector<std::optional<bool>> cached_;  // per stage call of graph(), asked once
   std::optional<std::string> failure_;
+  std::vector<reports::Reportable> reportables_;
+  std::map<std::size_t, std::vector<std::size_t>> reportables_of_stage_;  // stage call -> indices
+  std::set<std::string> qualified_names_;
+  std::map<std::pair<std::size_t, std::size_t>, std::string> previews_;  // (stage, output) -> preview
 
   friend struct SessionCallbacks;
 };

@@ -87,6 +87,13 @@ void write_full_store(const std::filesystem::path& folder, const FullStoreConten
   if (contents.log_file && std::filesystem::exists(*contents.log_file)) {
     copy_atomically(*contents.log_file, folder / "log.txt");
   }
+  if (contents.report_folder && std::filesystem::is_directory(*contents.report_folder)) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(*contents.report_folder)) {
+      if (!entry.is_regular_file()) continue;
+      copy_atomically(entry.path(),
+                      folder / "report" / entry.path().lexically_relative(*contents.report_folder));
+    }
+  }
   write_text_atomically(folder / "params.json", params_json(contents.params));
   write_text_atomically(folder / "run.json", run_json(contents.run));
   write_text_atomically(folder / "environment.json", contents.run.environment_json + "\n");

@@ -17,11 +17,13 @@ struct FullStoreContents {
   std::optional<std::filesystem::path> log_file;
   StoredRun run;
   std::vector<RegisteredParams> params;
+  std::optional<std::filesystem::path> report_folder;  // copied as report/
 };
 
 // Writes <folder>/artifacts/<path relative to the cache>, <folder>/log.txt, params.json,
-// run.json and environment.json. Files are copied through temporary names and renamed, so an
-// interrupted copy never leaves a truncated artifact behind. Throws UserError naming the file.
+// run.json, environment.json and report/ (the run's HTML report). Files are copied through temporary names
+// and renamed, so an interrupted copy never leaves a truncated artifact behind. Throws UserError naming the
+// file.
 void write_full_store(const std::filesystem::path& folder, const FullStoreContents& contents);
 
 }  // namespace cf::host

@@ -1,6 +1,6 @@
 // Graph shapes for the run-engine tests, picked by the parameter `shape`: chain, fork, copy,
 // aggregate, long (five-stage chain plus aggregate), lazy, lazy_read, throw, segfault, noisy,
-// unstable, missing. Every stage
+// report, unstable, missing. Every stage
 // function appends "<stage>:<set name>" to the file $CF_TRACE (when set), so a test sees exactly which stage
 // functions ran.
 #include <curifactory/curifactory.hpp>
@@ -9,6 +9,7 @@
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -26,8 +27,9 @@ struct Params {
   std::string shape = "chain";
   int seed = 1;
   std::int64_t size = 8;
+  std::string label;
 };
-CF_PARAMS(Params, shape, seed, size);
+CF_PARAMS(Params, shape, seed, size, label);
 
 struct Summary {
   double total = 0;
@@ -157,6 +159,29 @@ auto noisy = cf::stage("noisy").inputs("data").outputs("quiet").cachers("raw").f
       return data.size();
     });
 
+// Shows one of each reportable kind in the run's report.
+auto show = cf::stage("show").inputs("data").outputs("shown").cachers("raw").fn(
+    [](cf::Record<Params>& r, const std::vector<double>& data) {
+      trace("show", r);
+      namespace rep = cf::reportable;
+      std::vector<double> x;
+      for (std::size_t i = 0; i < data.size(); ++i) x.push_back(static_cast<double>(i));
+      r.report(
+          rep::line_plot("curve", {{"data", x, data}, {"half", x, std::vector<double>(data.size(), 0.5)}})
+              .axes("index", "value")
+              .in_group("plots"));
+      r.report(rep::table("numbers", {"what", "value"}, {{"pi", 3.14159}, {"label", r.params().label}}, 2));
+      r.report(rep::json("params", r.params()));
+      r.report(rep::text("note", "label was " + r.params().label));
+      r.report(rep::html("banner", "<b class=\"cf-test-banner\">raw html</b>"));
+      const auto picture = std::filesystem::temp_directory_path() / ("cf_test_" + r.params_hash() + ".svg");
+      std::ofstream(picture) << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"120\" height=\"80\">"
+                                "<rect width=\"120\" height=\"80\" fill=\"teal\"/></svg>";
+      r.report(rep::image("picture", picture).in_group("plots"));
+      std::filesystem::remove(picture);  // the host copied it already
+      return data.size();
+    });
+
 auto tolerant = cf::stage("tolerant")
                     .inputs("nothing")
                     .outputs("seen")
@@ -202,6 +227,8 @@ void run(cf::ParamSets<Params> sets, cf::Manager& m) {
       crash(load(m.record(set)));
     } else if (shape == "noisy") {
       noisy(load(m.record(set)));
+    } else if (shape == "report") {
+      show(load(m.record(set)));
     } else if (shape == "missing") {
       tolerant(m.record(set));
     } else {

@@ -57,13 +57,14 @@ inline CommandResult run_shell(const std::filesystem::path& folder, const std::s
   return result;
 }
 
-// Console output without the provenance warning a recorded run prints in a folder that is no
-// git work tree (as every test project is), for tests about other lines.
+// Console output without the lines the host adds to every recorded run (the provenance
+// warning for a folder that is no git work tree, as every test project is, and where the
+// report went), for tests about the experiment's own lines.
 inline std::string without_git_warning(const std::string& out) {
   std::string kept;
   std::istringstream lines(out);
   for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("WARNING - git: ", 0) != 0) kept += line + "\n";
+    if (line.rfind("WARNING - git: ", 0) != 0 && line.rfind("INFO - report: ", 0) != 0) kept += line + "\n";
   }
   return kept;
 }

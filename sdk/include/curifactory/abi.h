@@ -156,6 +156,13 @@ typedef struct cf_host_api {
   cf_status (*artifact_load)(void* ctx, uint64_t stage, size_t output, cf_sink out, cf_sink error);
   /* Ends a stage call; `failure` is empty on success, else the exception text. */
   cf_status (*stage_end)(void* ctx, uint64_t stage, cf_str failure, cf_sink error);
+
+  /* ---- appended by the reports ---- */
+  /* Something the executing stage `stage` shows in the run's report: `kind` is one of "json",
+   * "table", "line_plot", "image", "html", "text"; `group` is "" for none; `payload_json` is
+   * described in reports/report_model.hpp (for an image, {"path": "<file>"}). */
+  cf_status (*report)(void* ctx, uint64_t stage, cf_str kind, cf_str name, cf_str group, cf_str payload_json,
+                      cf_sink error);
 } cf_host_api;
 
 #define CF_HOST_MAPPING 1u

@@ -8,4 +8,5 @@
 #include <curifactory/params.hpp>
 #include <curifactory/python_repr.hpp>
 #include <curifactory/reflect.hpp>
+#include <curifactory/reportable.hpp>
 #include <curifactory/version.hpp>

@@ -6,6 +6,7 @@
 #include <curifactory/detail/host_calls.hpp>
 #include <curifactory/params.hpp>
 #include <curifactory/record.hpp>
+#include <curifactory/reportable.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -71,6 +72,23 @@ class Manager {
   Record<P>& record() {
     return add_record<P>(std::nullopt, nullptr);
   }
+
+  // Files a reportable under the stage that is running; see reportable.hpp.
+  void report(const Reportable& item) const {
+    const cf_host_api& h = host();
+    if (h.struct_size < offsetof(cf_host_api, report) + sizeof(h.report) || h.report == nullptr) {
+      throw stage_error("reportables need a newer `experiment` host");
+    }
+    if (!current_stage_) {
+      throw stage_error("report('" + item.name() +
+                        "') outside a stage: reportables belong to the stage that makes them");
+    }
+    detail::call_host(h.report, h.ctx, *current_stage_, detail::view(item.kind()), detail::view(item.name()),
+                      detail::view(item.group()), detail::view(item.payload_json()));
+  }
+
+  // SDK internals: the stage call running now, for report().
+  std::optional<std::uint64_t> current_stage_;
 
   // Every record made so far, in creation order.
   const std::vector<RecordBase*>& records() const { return records_; }
@@ -161,6 +179,10 @@ std::shared_ptr<const T> RecordBase::get_shared(std::string_view artifact) const
                       ", not " + detail::type_name<T>());
   }
   return std::static_pointer_cast<const T>(entry->value);
+}
+
+inline void RecordBase::report(const Reportable& item) const {
+  manager().report(item);
 }
 
 template <class T>

@@ -22,6 +22,7 @@
 namespace cf {
 
 class Manager;
+class Reportable;
 
 // What a stage failure, a misuse of the state or a host refusal throws inside a plugin; the
 // SDK's trampolines turn it into the run's error message.
@@ -101,6 +102,9 @@ class RecordBase {
   template <class T>
   void set(std::string_view artifact, T value);
 
+  // Shows `item` in the run's report, under the stage that is running (reportable.hpp).
+  void report(const Reportable& item) const;
+
   // Typed parameters of a record made from ParamSet<P>; throws for another P or none.
   template <class P>
   const P& params_as() const;
@@ -169,7 +173,8 @@ struct is_record<Record<P>> : std::true_type {};
 template <class P>
 const P& RecordBase::params_as() const {
   const auto* typed = dynamic_cast<const Record<P>*>(this);
-  if (typed == nullptr) throw stage_error(describe() + " does not hold parameters of type " + detail::type_name<P>());
+  if (typed == nullptr)
+    throw stage_error(describe() + " does not hold parameters of type " + detail::type_name<P>());
   return typed->params();
 }
 

@@ -322,6 +322,13 @@ auto Stage<F>::call(record_type& record, const std::vector<RecordBase*>& records
   }
 
   std::string failure;
+  // report() files reportables under this call while its function runs.
+  struct current_stage_guard {
+    Manager& manager;
+    std::optional<std::uint64_t> previous;
+    ~current_stage_guard() { manager.current_stage_ = previous; }
+  } guard{manager, manager.current_stage_};
+  manager.current_stage_ = plan.stage;
   try {
     if (plan.action == CF_STAGE_LOAD) {
       [&]<std::size_t... I>(std::index_sequence<I...>) {
