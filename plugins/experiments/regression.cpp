@@ -192,6 +192,26 @@ std::vector<Ranked> rank(const cf::RecordBase& r, const cf::PerRecord<Scores>& s
                   e.model.c_str(), e.samples, e.noise, e.r2, e.rmse);
     r.manager().info(line);
   }
+
+  // The same ranking in the run's HTML report, and R^2 against noise per model as a plot.
+  std::vector<std::vector<cf::reportable::table_cell>> rows;
+  for (const Ranked& e : ranking) rows.push_back({e.set, e.model, e.samples, e.noise, e.r2, e.rmse});
+  r.report(cf::reportable::table("ranking", {"set", "model", "samples", "noise", "R^2", "RMSE"}, rows, 3));
+  std::map<std::string, cf::reportable::series> by_model;
+  std::vector<Ranked> by_noise = ranking;
+  std::sort(by_noise.begin(), by_noise.end(),
+            [](const Ranked& a, const Ranked& b) { return a.noise < b.noise; });
+  for (const Ranked& e : by_noise) {
+    auto& line = by_model[e.model];
+    line.name = e.model;
+    line.x.push_back(e.noise);
+    line.y.push_back(e.r2);
+  }
+  std::vector<cf::reportable::series> lines;
+  for (auto& [model, line] : by_model) lines.push_back(std::move(line));
+  r.report(cf::reportable::line_plot("r2_by_noise", std::move(lines))
+               .axes("noise", "test R^2")
+               .title("Test R^2 by noise"));
   return ranking;
 }
 auto compare = cf::aggregate("compare").inputs("scores").outputs("ranking").cachers("raw").fn(rank);
