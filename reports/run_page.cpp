@@ -219,6 +219,8 @@ std::string graph_html(const char* extra_class, Draw draw) {
   }
 }
 
+constexpr std::size_t kDetailedRecordGraphs = 200;
+
 void graph_sections(std::string& html, const RunReport& report) {
   html += "<section id=\"graph\" class=\"cf-section\">\n<h2>Stages</h2>\n";
   html += graph_html("", [&] { return full_graph_svg(report); });
@@ -240,7 +242,14 @@ void graph_sections(std::string& html, const RunReport& report) {
       }
       html += "</p>\n";
     }
-    html += graph_html(" cf-record-graph", [&] { return record_graph_svg(report, record.id); });
+    // A detailed graph costs milliseconds and tens of kilobytes each: past a few hundred
+    // records the page would take seconds to write and to open, so the rest get none.
+    if (record.id < kDetailedRecordGraphs) {
+      html += graph_html(" cf-record-graph", [&] { return record_graph_svg(report, record.id); });
+    } else if (record.id == kDetailedRecordGraphs) {
+      html += "<p class=\"cf-note\">Detailed graphs are drawn for the first " +
+              std::to_string(kDetailedRecordGraphs) + " records only.</p>\n";
+    }
     html += "</section>\n";
   }
   html += "</section>\n";

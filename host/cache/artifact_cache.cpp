@@ -73,9 +73,15 @@ std::filesystem::path ArtifactCache::reportables_folder(const std::string& recor
   return folder_ / (prefix_ + "_" + record_hash + "_" + stage + "_reportables");
 }
 
+std::filesystem::path ArtifactCache::lock_file(const std::string& record_hash,
+                                               const std::string& stage) const {
+  return folder_ / ".locks" / (prefix_ + "_" + record_hash + "_" + stage + ".lock");
+}
+
 std::string ArtifactCache::save(const CacheLocation& location, const OutputSpec& output,
                                 std::string_view artifact,
-                                const std::function<std::string(const ArtifactFacts&)>& metadata_for) const {
+                                const std::function<std::string(const ArtifactFacts&)>& metadata_for,
+                                CommitQueue::Hold hold) const {
   const cf_cacher_api& cacher = cachers_.get(output.cacher);
   ArtifactFacts facts;
   facts.extension = cacher.extension;
@@ -93,7 +99,7 @@ std::string ArtifactCache::save(const CacheLocation& location, const OutputSpec&
     std::filesystem::remove(data, ignored);
     throw;
   }
-  commits_.submit({{data, location.data}, {metadata, location.metadata}});
+  commits_.submit({{data, location.data}, {metadata, location.metadata}}, std::move(hold));
   return facts.preview;
 }
 

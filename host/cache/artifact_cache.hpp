@@ -50,7 +50,11 @@ class ArtifactCache {
   // metadata document from the facts of the written file.
   // Returns the artifact's short preview (as written into the metadata).
   std::string save(const CacheLocation& location, const OutputSpec& output, std::string_view artifact,
-                   const std::function<std::string(const ArtifactFacts&)>& metadata_for) const;
+                   const std::function<std::string(const ArtifactFacts&)>& metadata_for,
+                   CommitQueue::Hold hold = nullptr) const;
+
+  // The lock file that serialises computing one stage call's outputs across processes.
+  std::filesystem::path lock_file(const std::string& record_hash, const std::string& stage) const;
 
   // Where a stage call's reportables are cached: a JSON list, and a folder for image copies.
   std::filesystem::path reportables_file(const std::string& record_hash, const std::string& stage) const;

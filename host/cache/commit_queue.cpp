@@ -17,11 +17,11 @@ CommitQueue::~CommitQueue() {
   has_work_.notify_all();
 }
 
-void CommitQueue::submit(std::vector<Step> steps) {
+void CommitQueue::submit(std::vector<Step> steps, Hold hold) {
   {
     std::lock_guard lock(mutex_);
     for (const Step& step : steps) pending_.insert(step.target);
-    jobs_.push_back(std::move(steps));
+    jobs_.push_back(Job{std::move(steps), std::move(hold)});
     while (threads_.size() < thread_count_)
       threads_.emplace_back([this](std::stop_token stop) { work(stop); });
   }
@@ -36,10 +36,12 @@ bool CommitQueue::pending(const std::filesystem::path& target) const {
 void CommitQueue::work(std::stop_token stop) {
   for (;;) {
     std::vector<Step> job;
+    Hold hold;
     {
       std::unique_lock lock(mutex_);
       if (!has_work_.wait(lock, stop, [&] { return !jobs_.empty(); })) return;
-      job = std::move(jobs_.front());
+      job = std::move(jobs_.front().steps);
+      hold = std::move(jobs_.front().hold);
       jobs_.pop_front();
       ++busy_;
     }
@@ -63,6 +65,7 @@ void CommitQueue::work(std::stop_token stop) {
         touched_folders_.insert(step.target.parent_path());
       }
       if (failure && !error_) error_ = failure;
+      hold.reset();  // e.g. the stage's lock: released only once its files are in place
       --busy_;
     }
     idle_.notify_all();

@@ -8,6 +8,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -23,6 +24,8 @@ class CommitQueue {
     std::filesystem::path temporary;
     std::filesystem::path target;
   };
+  // Kept alive until the job's steps are done (a FileLock that must outlast the rename).
+  using Hold = std::shared_ptr<void>;
 
   // Threads start with the first submission, so a run that writes nothing starts none. Many
   // threads, because they spend their lives blocked in fsync, not on a CPU.
@@ -34,7 +37,7 @@ class CommitQueue {
 
   // Commits the steps in order (fsync, rename). When one fails, the later ones are dropped and
   // their temporary files removed, so a metadata file never lands without its artifact.
-  void submit(std::vector<Step> steps);
+  void submit(std::vector<Step> steps, Hold hold = nullptr);
 
   // True while `target` is submitted and not yet renamed into place.
   bool pending(const std::filesystem::path& target) const;
@@ -49,7 +52,11 @@ class CommitQueue {
   mutable std::mutex mutex_;
   std::condition_variable_any has_work_;
   std::condition_variable idle_;
-  std::deque<std::vector<Step>> jobs_;
+  struct Job {
+    std::vector<Step> steps;
+    Hold hold;
+  };
+  std::deque<Job> jobs_;
   std::multiset<std::filesystem::path> pending_;
   std::set<std::filesystem::path> touched_folders_;
   std::size_t busy_ = 0;

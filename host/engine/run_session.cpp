@@ -10,6 +10,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <exception>
 
 namespace cf::host {
@@ -332,6 +333,27 @@ void RunSession::begin_stage(std::size_t record, const cf_stage_decl& decl, cf_s
     action = decide_now(node);
     actions_.push_back(action);
   }
+  if (action == StageAction::execute && writes_cache()) {
+    const bool caches_something =
+        std::any_of(node.call.outputs.begin(), node.call.outputs.end(),
+                    [](const OutputSpec& output) { return !output.cacher.empty(); });
+    if (caches_something) {
+      // Another run or parallel child may be computing the same outputs (same record hash):
+      // wait for it, then take its files instead of computing them a second time.
+      auto lock = std::make_shared<FileLock>(cache_.lock_file(node.record_hash, node.call.name));
+      const bool forced = id < forced_.size() && forced_[id];
+      if (!forced) {
+        if (id < cached_.size()) cached_[id].reset();
+        if (fully_cached(id)) {
+          action = StageAction::load;
+          if (id < actions_.size()) actions_[id] = action;
+          log(CF_LOG_DEBUG, describe_call(node.call, graph.record(node.call.record)) +
+                                ": computed meanwhile by another process");
+        }
+      }
+      if (action == StageAction::execute) locks_[id] = std::move(lock);
+    }
+  }
   plan.action = action == StageAction::execute ? CF_STAGE_EXECUTE
                 : action == StageAction::load  ? CF_STAGE_LOAD
                                                : CF_STAGE_SKIP;
@@ -388,9 +410,11 @@ void RunSession::take_output(std::size_t stage, std::size_t output, std::string_
   origin.prior_stages = node.prior_stages;
   for (const std::size_t input : record.input_records)
     origin.prior_records.push_back(real_graph_.record(input).hash());
-  previews_[{stage, output}] =
-      cache_.save(location(stage, output), spec, artifact,
-                  [&](const ArtifactFacts& facts) { return metadata_json(origin, spec, facts); });
+  const auto lock = locks_.find(stage);
+  previews_[{stage, output}] = cache_.save(
+      location(stage, output), spec, artifact,
+      [&](const ArtifactFacts& facts) { return metadata_json(origin, spec, facts); },
+      lock != locks_.end() ? lock->second : nullptr);
 }
 
 void RunSession::load_output(std::size_t stage, std::size_t output, cf_sink out) {
@@ -407,6 +431,8 @@ void RunSession::load_output(std::size_t stage, std::size_t output, cf_sink out)
 
 void RunSession::end_stage(std::size_t stage, std::string_view failure) {
   const StageNode& node = real_node(stage);
+  // The commit jobs of its outputs hold the lock until their files are in place.
+  locks_.erase(stage);
   const std::string where = describe_call(node.call, real_graph_.record(node.call.record));
   if (stage < started_.size() && started_[stage] != std::chrono::steady_clock::time_point{}) {
     const double seconds =

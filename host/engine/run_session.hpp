@@ -4,6 +4,7 @@
 #pragma once
 
 #include "cache/artifact_cache.hpp"
+#include "cache/file_lock.hpp"
 #include "engine/run_info.hpp"
 #include "engine/stage_decisions.hpp"
 #include "engine/stage_graph.hpp"
@@ -15,6 +16,7 @@
 #include <cstddef>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -136,6 +138,7 @@ class RunSession {
   std::map<std::size_t, std::vector<std::size_t>> reportables_of_stage_;  // stage call -> indices
   std::set<std::string> qualified_names_;
   std::map<std::pair<std::size_t, std::size_t>, std::string> previews_;  // (stage, output) -> preview
+  std::map<std::size_t, std::shared_ptr<FileLock>> locks_;  // executing stage call -> its cache lock
 
   friend struct SessionCallbacks;
 };

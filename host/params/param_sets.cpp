@@ -96,8 +96,8 @@ SelectedSet normalise(const ParamsFile& file, std::size_t index, const LoadedPlu
   rapidjson::Writer<rapidjson::StringBuffer> raw_writer(raw);
   file.sets[static_cast<rapidjson::SizeType>(index)].Accept(raw_writer);
 
-  SelectedSet selected{
-      file.name, index, set_name(file.sets[static_cast<rapidjson::SizeType>(index)]), {}, {}};
+  SelectedSet selected{file.name, index, set_name(file.sets[static_cast<rapidjson::SizeType>(index)]),
+                       {},        {},    0};
   StringSink out;
   StringSink error;
   if (experiment.experiment().normalize_params(cf_str{raw.GetString(), raw.GetSize()}, out.sink(),
@@ -118,9 +118,11 @@ SelectedSet normalise(const ParamsFile& file, std::size_t index, const LoadedPlu
 HashedSet hash_normalized_set(std::string_view normalized, const std::string& plugin) {
   rapidjson::Document set;
   set.Parse(normalized.data(), normalized.size());
-  if (set.HasParseError() || !set.IsObject()) throw UserError(plugin + ": the plugin sent a malformed parameter set");
+  if (set.HasParseError() || !set.IsObject())
+    throw UserError(plugin + ": the plugin sent a malformed parameter set");
   const auto representations = set.FindMember("hash_representations");
-  if (representations == set.MemberEnd()) throw UserError(plugin + ": the plugin sent a parameter set without hash terms");
+  if (representations == set.MemberEnd())
+    throw UserError(plugin + ": the plugin sent a parameter set without hash terms");
   HashedSet hashed;
   hashed.hash = hash_representations(representations->value);
   set.RemoveMember("hash_representations");
@@ -175,6 +177,10 @@ std::vector<SelectedSet> select_param_sets(const Config& config, const RunOption
       kept.emplace_back(&file, i);
     }
   }
+  // Each set's position in the list --global-indices selects from, so a parallel child can be
+  // given exactly its share of the selection.
+  std::vector<std::size_t> positions(kept.size());
+  for (std::size_t i = 0; i < kept.size(); ++i) positions[i] = i;
   if (!global_indices.empty()) {
     for (const IndexRange& range : global_indices) {
       if (range.end > kept.size()) {
@@ -183,10 +189,14 @@ std::vector<SelectedSet> select_param_sets(const Config& config, const RunOption
       }
     }
     std::vector<std::pair<const ParamsFile*, std::size_t>> chosen;
+    std::vector<std::size_t> chosen_positions;
     for (std::size_t i = 0; i < kept.size(); ++i) {
-      if (selects(global_indices, i)) chosen.push_back(kept[i]);
+      if (!selects(global_indices, i)) continue;
+      chosen.push_back(kept[i]);
+      chosen_positions.push_back(i);
     }
     kept = std::move(chosen);
+    positions = std::move(chosen_positions);
   }
   if (kept.empty()) {
     throw UserError(
@@ -196,7 +206,10 @@ std::vector<SelectedSet> select_param_sets(const Config& config, const RunOption
 
   std::vector<SelectedSet> selected;
   selected.reserve(kept.size());
-  for (const auto& [file, index] : kept) selected.push_back(normalise(*file, index, experiment));
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    selected.push_back(normalise(*kept[i].first, kept[i].second, experiment));
+    selected.back().global_position = positions[i];
+  }
   return selected;
 }
 

@@ -19,7 +19,8 @@ struct SelectedSet {
   std::size_t index_in_file = 0;
   std::string name;
   std::string hash;
-  std::string json;  // the complete set object, with "name" and "hash"
+  std::string json;                 // the complete set object, with "name" and "hash"
+  std::size_t global_position = 0;  // its index in the list --global-indices selects from
 };
 
 // A set as normalize_params writes it, hashed: the JSON keeps "name" and gains "hash"; the

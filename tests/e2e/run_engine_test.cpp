@@ -41,7 +41,9 @@ std::set<std::string> cache_files(const fs::path& cache) {
   std::set<std::string> files;
   if (!fs::exists(cache)) return files;
   for (const auto& entry : fs::recursive_directory_iterator(cache)) {
-    if (entry.is_regular_file()) files.insert(fs::relative(entry.path(), cache).string());
+    const std::string relative = fs::relative(entry.path(), cache).string();
+    // .locks/ holds the lock files runs coordinate through, not artifacts.
+    if (entry.is_regular_file() && relative.rfind(".locks/", 0) != 0) files.insert(relative);
   }
   return files;
 }

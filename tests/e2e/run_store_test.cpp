@@ -238,7 +238,9 @@ TEST(RunStore, PrintParamsByHashPrefixReadsTheRegistry) {
 std::map<std::string, std::string> files_below(const fs::path& root) {
   std::map<std::string, std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) files[fs::relative(entry.path(), root).string()] = read_text(entry.path());
+    const std::string relative = fs::relative(entry.path(), root).string();
+    if (entry.is_regular_file() && relative.rfind(".locks/", 0) != 0)
+      files[relative] = read_text(entry.path());
   }
   return files;
 }
