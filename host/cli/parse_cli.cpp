@@ -28,8 +28,6 @@ struct PendingFlag {
   const char* feature;
 };
 constexpr PendingFlag kPending[] = {
-    {"--parallel", "parallel runs"},
-    {"--parallel-mode", "parallel runs"},
     {"--slurm", "Slurm runs"},
     {"--slurm-args", "Slurm runs"},
     {"--stage-timeout", "stage supervision"},

@@ -18,6 +18,7 @@
 #include <rapidjson/stringbuffer.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 
 namespace cf::host {
@@ -71,6 +72,16 @@ int print_params(const Config& config, const std::vector<SelectedSet>& sets, con
   return 0;
 }
 
+// --parallel-mode, or a distributed launcher's process other than rank 0: cache only.
+bool parallel_mode(const RunOptions& options) {
+  if (options.parallel_mode) return true;
+  for (const char* name : {"RANK", "LOCAL_RANK", "NODE_RANK"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0' && std::string(value) != "0") return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 int run_experiment(const Config& config, const RunOptions& options, const std::string& command_line) {
@@ -110,7 +121,7 @@ int run_experiment(const Config& config, const RunOptions& options, const std::s
 
   const PreparedRun run{config,           options, command_line, experiment, sets,
                         sets_array(sets), cachers, cache_folder, prefix,     settings};
-  if (options.dry || options.map || options.paths) return run_unrecorded(run);
+  if (options.dry || options.map || options.paths || parallel_mode(options)) return run_unrecorded(run);
   return run_recorded(run);
 }
 

@@ -8,6 +8,7 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
 #include <iostream>
 #include <set>
 
@@ -87,7 +88,13 @@ LogSettings console_settings(const RunOptions& options) {
 }
 
 int run_unrecorded(const PreparedRun& run) {
-  RunLog log(console_settings(run.options));
+  LogSettings settings = console_settings(run.options);
+  // A parallel child logs to the file its parent named.
+  if (const char* file = std::getenv("CF_PARALLEL_LOG");
+      file != nullptr && *file != '\0' && !run.options.dry) {
+    settings.file = file;
+  }
+  RunLog log(settings);
   ArtifactCache cache(run.cache_folder, run.prefix, run.cachers);
   RunSession session(cache, make_run_info(run.options.experiment, run.command_line), run.settings,
                      [&](cf_log_level level, std::string_view message) { log.log(level, message); });

@@ -510,7 +510,19 @@ void RunSession::save_reportables(const StageNode& node) {
     w.Key("kind");
     w.String(item.kind.c_str());
     w.Key("payload");
-    w.RawValue(item.payload_json.data(), item.payload_json.size(), rapidjson::kObjectType);
+    if (item.kind == "image") {
+      // Relative to the cache folder, so a cache that moves (a full store's artifacts) keeps it.
+      rapidjson::Document payload;
+      payload.Parse(item.payload_json.c_str());
+      const std::filesystem::path path = payload["path"].GetString();
+      const std::string relative = path.lexically_relative(cache_.folder()).string();
+      w.StartObject();
+      w.Key("path");
+      w.String(relative.c_str());
+      w.EndObject();
+    } else {
+      w.RawValue(item.payload_json.data(), item.payload_json.size(), rapidjson::kObjectType);
+    }
     w.EndObject();
   }
   w.EndArray();
@@ -533,7 +545,17 @@ void RunSession::load_reportables(const StageNode& node) {
       continue;
     rapidjson::StringBuffer payload;
     rapidjson::Writer<rapidjson::StringBuffer> w(payload);
-    item["payload"].Accept(w);
+    if (std::string_view(item["kind"].GetString()) == "image" && item["payload"].IsObject() &&
+        item["payload"].HasMember("path") && item["payload"]["path"].IsString()) {
+      const std::string path =
+          (cache_.folder() / item["payload"]["path"].GetString()).lexically_normal().string();
+      w.StartObject();
+      w.Key("path");
+      w.String(path.c_str());
+      w.EndObject();
+    } else {
+      item["payload"].Accept(w);
+    }
     try {
       add_reportable(node.id, item["kind"].GetString(), item["name"].GetString(),
                      item.HasMember("group") && item["group"].IsString() ? item["group"].GetString() : "",

@@ -46,9 +46,9 @@ TEST(Cli, UnknownFlagIsAnError) {
 TEST(Cli, FlagsWithoutBehaviourYetAreRefusedNotIgnored) {
   TempProject project;
   project.add_plugin("listed_experiment", "experiments/alpha.so");
-  const CommandResult result = project.experiment("alpha --parallel 2");
+  const CommandResult result = project.experiment("alpha --progress");
   EXPECT_NE(result.exit_code, 0);
-  EXPECT_NE(result.err.find("--parallel is not available yet"), std::string::npos) << result.err;
+  EXPECT_NE(result.err.find("--progress is not available yet"), std::string::npos) << result.err;
   EXPECT_EQ(result.out, "");
 }
 

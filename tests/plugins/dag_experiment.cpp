@@ -1,6 +1,6 @@
 // Graph shapes for the run-engine tests, picked by the parameter `shape`: chain, fork, copy,
 // aggregate, long (five-stage chain plus aggregate), lazy, lazy_read, throw, segfault, noisy,
-// report, unstable, missing. Every stage
+// report, cpu, unstable, missing. Every stage
 // function appends "<stage>:<set name>" to the file $CF_TRACE (when set), so a test sees exactly which stage
 // functions ran.
 #include <curifactory/curifactory.hpp>
@@ -182,6 +182,14 @@ auto show = cf::stage("show").inputs("data").outputs("shown").cachers("raw").fn(
       return data.size();
     });
 
+// Burns CPU for about `size` million multiply-adds: a CPU-bound stage for the parallel benchmark.
+auto spin = cf::stage("spin").outputs("spun").cachers("raw").fn([](cf::Record<Params>& r) {
+  trace("spin", r);
+  double x = r.params().seed;
+  for (std::int64_t i = 0; i < r.params().size * 1000000; ++i) x = x * 0.999999 + 1e-6;
+  return x;
+});
+
 auto tolerant = cf::stage("tolerant")
                     .inputs("nothing")
                     .outputs("seen")
@@ -229,6 +237,8 @@ void run(cf::ParamSets<Params> sets, cf::Manager& m) {
       noisy(load(m.record(set)));
     } else if (shape == "report") {
       show(load(m.record(set)));
+    } else if (shape == "cpu") {
+      spin(m.record(set));
     } else if (shape == "missing") {
       tolerant(m.record(set));
     } else {
