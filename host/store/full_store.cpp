@@ -1,6 +1,7 @@
 #include "store/full_store.hpp"
 
 #include "cache/atomic_file.hpp"
+#include "store/stored_run_json.hpp"
 #include "util/error.hpp"
 
 #include <rapidjson/document.h>
@@ -20,36 +21,9 @@ void copy_atomically(const std::filesystem::path& from, const std::filesystem::p
 
 std::string run_json(const StoredRun& run) {
   rapidjson::StringBuffer buffer;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+  PrettyJsonWriter w(buffer);
   w.SetIndent(' ', 2);
-  auto field = [&](const char* key, const std::string& value) {
-    w.Key(key);
-    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-  };
-  w.StartObject();
-  field("reference", run.reference);
-  field("experiment", run.experiment);
-  w.Key("number");
-  w.Int(run.number);
-  field("timestamp", run.timestamp);
-  field("status", run.status);
-  field("error", run.error);
-  field("git_commit", run.git_commit);
-  w.Key("git_dirty");
-  w.Bool(run.git_dirty);
-  field("command", run.command);
-  field("hostname", run.hostname);
-  field("notes", run.notes);
-  field("reproduce", run.reproduce);
-  w.Key("param_files");
-  rapidjson::Document files;
-  files.Parse(run.param_files_json.c_str());
-  if (files.HasParseError()) {
-    w.Null();
-  } else {
-    files.Accept(w);
-  }
-  w.EndObject();
+  write_stored_run(w, run);
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
 

@@ -1,8 +1,6 @@
 #include "store/runs_table.hpp"
 
-#include <rapidjson/document.h>
-#include <rapidjson/prettywriter.h>
-#include <rapidjson/stringbuffer.h>
+#include "store/stored_run_json.hpp"
 
 #include <algorithm>
 
@@ -19,42 +17,10 @@ std::string pad(const std::string& text, std::size_t width) {
 
 std::string json_runs(const std::vector<StoredRun>& runs) {
   rapidjson::StringBuffer buffer;
-  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+  PrettyJsonWriter w(buffer);
   w.SetIndent(' ', 2);
-  auto field = [&](const char* key, const std::string& value) {
-    w.Key(key);
-    w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-  };
   w.StartArray();
-  for (const StoredRun& run : runs) {
-    w.StartObject();
-    field("reference", run.reference);
-    field("experiment", run.experiment);
-    w.Key("number");
-    w.Int(run.number);
-    field("timestamp", run.timestamp);
-    field("status", run.status);
-    field("error", run.error);
-    field("git_commit", run.git_commit);
-    w.Key("git_dirty");
-    w.Bool(run.git_dirty);
-    field("command", run.command);
-    field("hostname", run.hostname);
-    field("notes", run.notes);
-    w.Key("full_store");
-    w.Bool(run.full_store);
-    field("reproduce", run.reproduce);
-    w.Key("param_files");
-    rapidjson::Document files;
-    files.Parse(run.param_files_json.c_str());
-    if (files.HasParseError()) {
-      w.StartArray();
-      w.EndArray();
-    } else {
-      files.Accept(w);
-    }
-    w.EndObject();
-  }
+  for (const StoredRun& run : runs) write_stored_run(w, run);
   w.EndArray();
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
 }
