@@ -1,6 +1,7 @@
 #include "cli/notes_editor.hpp"
 
 #include "util/error.hpp"
+#include "util/shell_quote.hpp"
 
 #include <unistd.h>
 
@@ -17,12 +18,6 @@ constexpr const char* kTemplate =
     "# Notes for this run. Lines starting with '#' are dropped; leave it empty for no notes.\n"
     "# The first line is the short form shown in the report index; the rest appears in full\n"
     "# in the run's report.\n";
-
-std::string quoted(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 bool on_path(const std::string& program) {
   const char* path = std::getenv("PATH");
@@ -70,7 +65,7 @@ std::string edit_notes() {
   std::ofstream(file) << kTemplate;
 
   // Through the shell, since $EDITOR may carry arguments ("code --wait").
-  const int status = std::system((editor + " " + quoted(file.string())).c_str());
+  const int status = std::system((editor + " " + shell_quote(file.string())).c_str());
   if (status != 0)
     throw UserError("--notes: the editor '" + editor + "' failed (status " + std::to_string(status) + ")");
 

@@ -1,4 +1,5 @@
 #include "cli/options.hpp"
+#include "util/shell_quote.hpp"
 
 #include <curifactory/version.hpp>
 
@@ -41,15 +42,7 @@ std::string join_command_line(int argc, const char* const* argv) {
   std::string line;
   for (int i = 0; i < argc; ++i) {
     if (i > 0) line += ' ';
-    const std::string arg = argv[i];
-    const bool quote = arg.empty() || arg.find_first_of(" \t\"'$\\") != std::string::npos;
-    if (!quote) {
-      line += arg;
-      continue;
-    }
-    line += '\'';
-    for (char c : arg) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    line += '\'';
+    line += shell_word(argv[i]);
   }
   return line;
 }

@@ -15,6 +15,7 @@
 #include "store/provenance.hpp"
 #include "store/run_store.hpp"
 #include "util/error.hpp"
+#include "util/shell_quote.hpp"
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -27,13 +28,6 @@
 
 namespace cf::host {
 namespace {
-
-std::string quoted(const std::string& text) {
-  if (!text.empty() && text.find_first_of(" \t\"'$\\;&|<>*?()[]{}`!#~") == std::string::npos) return text;
-  std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 // The sets as the store lists them: per -p file, its (name, hash) pairs, in order.
 std::string param_files_json(const std::vector<SelectedSet>& sets) {
@@ -70,16 +64,16 @@ std::string param_files_json(const std::vector<SelectedSet>& sets) {
 // The command that reproduces a full-store run from its folder: the same experiment, sets and
 // naming, reading the stored artifacts and writing no cache, so no stage needs to execute.
 std::string reproduce_command(const RunOptions& options, const std::filesystem::path& artifacts) {
-  std::string line = "experiment " + quoted(options.experiment);
-  for (const auto& file : options.params) line += " -p " + quoted(file);
-  for (const auto& name : options.names) line += " -n " + quoted(name);
-  for (const auto& range : options.indices) line += " --indices " + quoted(range);
-  for (const auto& range : options.global_indices) line += " --global-indices " + quoted(range);
-  if (options.prefix) line += " --prefix " + quoted(*options.prefix);
+  std::string line = "experiment " + shell_word(options.experiment);
+  for (const auto& file : options.params) line += " -p " + shell_word(file);
+  for (const auto& name : options.names) line += " -n " + shell_word(name);
+  for (const auto& range : options.indices) line += " --indices " + shell_word(range);
+  for (const auto& range : options.global_indices) line += " --global-indices " + shell_word(range);
+  if (options.prefix) line += " --prefix " + shell_word(*options.prefix);
   if (options.no_dag) line += " --no-dag";
   if (options.lazy) line += " --lazy";
   if (options.ignore_lazy) line += " --ignore-lazy";
-  return line + " --cache " + quoted(artifacts.string()) + " --dry-cache";
+  return line + " --cache " + shell_word(artifacts.string()) + " --dry-cache";
 }
 
 std::vector<std::filesystem::path> plugin_files(const PreparedRun& run) {

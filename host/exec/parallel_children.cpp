@@ -1,6 +1,7 @@
 #include "exec/parallel_children.hpp"
 
 #include "config/config.hpp"
+#include "exec/process_end.hpp"
 #include "util/error.hpp"
 
 #include <boost/process.hpp>
@@ -46,11 +47,6 @@ class InterruptGuard {
   struct sigaction old_term_ {};
 };
 
-std::string signal_name(int signal) {
-  const char* abbreviation = sigabbrev_np(signal);
-  return abbreviation != nullptr ? std::string("SIG") + abbreviation : "signal " + std::to_string(signal);
-}
-
 }  // namespace
 
 std::vector<std::pair<std::size_t, std::size_t>> split_ranges(std::size_t count, std::size_t parts) {
@@ -69,9 +65,8 @@ std::vector<std::pair<std::size_t, std::size_t>> split_ranges(std::size_t count,
 }
 
 std::string ParallelOutcome::describe() const {
-  std::string what = signaled ? "killed by signal " + std::to_string(code) + " (" + signal_name(code) + ")"
-                              : "exited with code " + std::to_string(code);
-  return "the child for sets " + range + " " + what + "; its log: " + display_path(log_file);
+  return "the child for sets " + range + " " + describe_process_end(signaled, code) +
+         "; its log: " + display_path(log_file);
 }
 
 std::vector<ParallelOutcome> run_parallel_children(const std::filesystem::path& executable,

@@ -1,6 +1,7 @@
 #include "exec/slurm_job.hpp"
 
 #include "util/error.hpp"
+#include "util/shell_quote.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -280,19 +281,6 @@ std::string describe_failure(const CommandOutput& output) {
 }
 
 }  // namespace
-
-std::string shell_quote(std::string_view text) {
-  std::string quoted = "'";
-  for (const char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  quoted += '\'';
-  return quoted;
-}
 
 std::vector<std::string> split_shell_words(std::string_view text) {
   std::vector<std::string> words;

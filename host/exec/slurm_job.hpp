@@ -41,7 +41,4 @@ std::vector<SlurmTaskResult> run_slurm_array(const std::vector<SlurmTask>& tasks
 // no expansions). Throws UserError on an unterminated quote.
 std::vector<std::string> split_shell_words(std::string_view text);
 
-// Exposed for tests: `text` as one single-quoted shell word.
-std::string shell_quote(std::string_view text);
-
 }  // namespace cf::host

@@ -1,5 +1,6 @@
 #include "exec/supervisor.hpp"
 
+#include "exec/process_end.hpp"
 #include "util/error.hpp"
 
 #include <fcntl.h>
@@ -58,11 +59,6 @@ void write_all(int fd, std::string_view text) {
   }
 }
 
-std::string signal_name(int signal) {
-  const char* abbreviation = sigabbrev_np(signal);
-  return abbreviation != nullptr ? std::string("SIG") + abbreviation : "signal " + std::to_string(signal);
-}
-
 }  // namespace
 
 void SupervisorChannel::started(std::string_view what) const {
@@ -73,8 +69,7 @@ void SupervisorChannel::started(std::string_view what) const {
 }
 
 std::string ChildEnd::describe() const {
-  if (signaled) return "killed by signal " + std::to_string(code) + " (" + signal_name(code) + ")";
-  return "exited with code " + std::to_string(code);
+  return describe_process_end(signaled, code);
 }
 
 ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& child,

@@ -26,15 +26,9 @@ std::string eight_sets(const std::string& shape) {
 
 // Each cache data file (metadata files name their run, so they differ by design) and its bytes.
 std::map<std::string, std::string> cached_artifacts(const fs::path& cache) {
-  std::map<std::string, std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(cache)) {
-    const std::string relative = fs::relative(entry.path(), cache).string();
-    if (!entry.is_regular_file() || relative.rfind(".locks/", 0) == 0) continue;
-    if (relative.ends_with("_metadata.json")) {
-      files[relative] = "<metadata>";
-    } else {
-      files[relative] = read_text(entry.path());
-    }
+  auto files = files_below(cache);
+  for (auto& [name, contents] : files) {
+    if (name.ends_with("_metadata.json")) contents = "<metadata>";
   }
   return files;
 }

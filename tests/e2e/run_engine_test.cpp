@@ -38,14 +38,9 @@ std::map<std::string, std::string> snapshot(const fs::path& root) {
 }
 
 std::set<std::string> cache_files(const fs::path& cache) {
-  std::set<std::string> files;
-  if (!fs::exists(cache)) return files;
-  for (const auto& entry : fs::recursive_directory_iterator(cache)) {
-    const std::string relative = fs::relative(entry.path(), cache).string();
-    // .locks/ holds the lock files runs coordinate through, not artifacts.
-    if (entry.is_regular_file() && relative.rfind(".locks/", 0) != 0) files.insert(relative);
-  }
-  return files;
+  std::set<std::string> names;
+  for (const auto& [name, contents] : files_below(cache)) names.insert(name);
+  return names;
 }
 
 class DagProject {

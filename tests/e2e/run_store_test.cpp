@@ -235,16 +235,6 @@ TEST(RunStore, PrintParamsByHashPrefixReadsTheRegistry) {
   EXPECT_NE(missing.err.find("no registered set's hash starts with it"), std::string::npos) << missing.err;
 }
 
-std::map<std::string, std::string> files_below(const fs::path& root) {
-  std::map<std::string, std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    const std::string relative = fs::relative(entry.path(), root).string();
-    if (entry.is_regular_file() && relative.rfind(".locks/", 0) != 0)
-      files[relative] = read_text(entry.path());
-  }
-  return files;
-}
-
 TEST(RunStore, FullStoreReproducesWithoutTheCache) {
   StoreProject project(StoreProject::two_sets("aggregate"));
   ASSERT_EQ(project.run("dag_experiment -p sets --store-full --notes kept").exit_code, 0);

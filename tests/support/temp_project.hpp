@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -67,6 +68,19 @@ inline std::string without_git_warning(const std::string& out) {
     if (line.rfind("WARNING - git: ", 0) != 0 && line.rfind("INFO - report: ", 0) != 0) kept += line + "\n";
   }
   return kept;
+}
+
+// Every file below `root` (relative path -> contents), leaving out the lock files runs
+// coordinate through in a cache's .locks/, which are not artifacts.
+inline std::map<std::string, std::string> files_below(const std::filesystem::path& root) {
+  std::map<std::string, std::string> files;
+  if (!std::filesystem::exists(root)) return files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    const std::string relative = std::filesystem::relative(entry.path(), root).string();
+    if (entry.is_regular_file() && relative.rfind(".locks/", 0) != 0)
+      files[relative] = read_text(entry.path());
+  }
+  return files;
 }
 
 // PRAGMA integrity_check's answer for the database at `file` ("ok" when sound).

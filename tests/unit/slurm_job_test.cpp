@@ -1,4 +1,5 @@
 #include "exec/slurm_job.hpp"
+#include "util/shell_quote.hpp"
 
 #include "support/scratch_folder.hpp"
 #include "util/error.hpp"
