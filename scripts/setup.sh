@@ -14,6 +14,7 @@ packages=(
   libyaml-cpp-dev rapidjson-dev libcli11-dev libspdlog-dev libfmt-dev
   libzstd-dev libcpp-httplib-dev libsqlite3-dev libmsgpack-cxx-dev libgraphviz-dev
   libxxhash-dev libssl-dev libgit2-dev python3-dev libpython3-dev python3-numpy python3-msgpack
+  zstd
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium
 )
