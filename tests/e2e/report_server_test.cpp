@@ -252,10 +252,22 @@ TEST(ReportServer, MissingReportsFolderIsAnErrorNamingIt) {
 TEST(ReportServer, UpdateRebuildsTheIndex) {
   ReportsProject project;
   fs::remove(project.root() / "reports" / "index.html");
+  // A report folder copied in from another machine, and a folder that holds no report.
+  project.project().write("reports/remote_7_2026-11-01-T100000/run.json",
+                          R"({"reference": "remote_7_2026-11-01-T100000", "experiment": "remote", "number": 7,
+                              "timestamp": "2026-11-01T10:00:00", "hostname": "elsewhere", "status": "complete",
+                              "error": "", "git_commit": "", "git_dirty": false, "command": "experiment remote",
+                              "reproduce": "", "full_store": false, "notes": "copied over", "param_files": []})");
+  project.project().write("reports/remote_7_2026-11-01-T100000/index.html", "<html></html>");
+  project.project().write("reports/not_a_report/notes.txt", "nothing here\n");
   const CommandResult result = project.project().experiment("reports --update");
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_TRUE(fs::is_regular_file(project.root() / "reports" / "index.html"));
   EXPECT_NE(result.out.find("index.html"), std::string::npos) << result.out;
+  const std::string index = read_text(project.root() / "reports" / "index.html");
+  EXPECT_NE(index.find("remote_7_2026-11-01-T100000"), std::string::npos) << index;
+  EXPECT_NE(index.find("elsewhere"), std::string::npos);
+  EXPECT_EQ(index.find("not_a_report"), std::string::npos) << index;
 }
 
 TEST(ReportServer, UpdateTakesNoAddress) {
