@@ -17,6 +17,7 @@ packages=(
   zstd
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium
+  slurm-wlm munge iproute2
 )
 
 missing=()

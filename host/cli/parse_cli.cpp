@@ -29,12 +29,8 @@ struct PendingFlag {
   const char* feature;
 };
 constexpr PendingFlag kPending[] = {
-    {"--slurm", "Slurm runs"},
-    {"--slurm-args", "Slurm runs"},
-    {"--stage-timeout", "stage supervision"},
-    {"--progress", "progress bars"},
-    {"--notebook", "notebook export"},
-    {"--docker", "docker export"},
+    {"--stage-timeout", "stage supervision"}, {"--progress", "progress bars"},
+    {"--notebook", "notebook export"},        {"--docker", "docker export"},
     {"--yes", "project scaffolding"},
 };
 
@@ -121,10 +117,12 @@ ParseResult parse_cli(int argc, const char* const* argv) {
   app.add_flag("--parallel-mode,--parallel-safe", run.parallel_mode,
                "Cache only: write no store entry and no report")
       ->group(parallel);
-  app.add_flag("--slurm", run.slurm, "Run the --parallel ranges (or one task per set) as a Slurm job array")
+  app.add_flag("--slurm", run.slurm,
+               "Run the --parallel ranges (or one task per set) as a Slurm job array, then the full run here")
       ->group(parallel);
   app.add_option("--slurm-args", run.slurm_args,
-                 "Extra sbatch arguments, e.g. \"--partition=gpu --time=1:00:00\"")
+                 "Extra sbatch arguments, e.g. \"--partition=gpu --time=1:00:00\" (default: slurm_args in "
+                 "the config)")
       ->group(parallel);
 
   const char* output = "Output";
@@ -214,6 +212,9 @@ ParseResult parse_cli(int argc, const char* const* argv) {
                   " is still being built)");
     }
   }
+  // A parallel-mode process is itself a share of some run; submitting shares of its own from
+  // there would multiply the work.
+  if (run.slurm && run.parallel_mode) return fail("--slurm does not apply with --parallel-mode");
   // --update only rewrites the index and exits, so an address given with it would be ignored.
   for (const char* name : {"--host", "--port"}) {
     if (options.reports.update && app.get_option(name)->count() > 0) {

@@ -94,6 +94,12 @@ Config load_config(const std::filesystem::path& start) {
   config.notebooks_path = path_value("notebooks_path", "notebooks/");
   config.reports_path = path_value("reports_path", "reports/");
   config.report_css_path = path_value("report_css_path", "reports/style.css");
+  if (const auto it = json.FindMember("slurm"); it != json.MemberEnd()) {
+    if (!it->value.IsBool())
+      throw UserError(display_path(*config.file) + ": key 'slurm' must be true or false");
+    config.slurm = it->value.GetBool();
+  }
+  config.slurm_args = text_value("slurm_args", "");
   return config;
 }
 

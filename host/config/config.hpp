@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
 
 namespace cf::host {
 
@@ -19,6 +20,12 @@ struct Config {
   std::filesystem::path notebooks_path;
   std::filesystem::path reports_path;
   std::filesystem::path report_css_path;
+
+  // Project defaults for recorded runs, so a cluster project need not repeat its flags:
+  // "slurm": true runs every recorded run's sets as a Slurm job array (as --slurm does) and
+  // "slurm_args" is the default for --slurm-args.
+  bool slurm = false;
+  std::string slurm_args;
 };
 
 // Looks for curifactory_config.json in `start`, then up to three parents; missing keys (or a

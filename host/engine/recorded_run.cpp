@@ -6,7 +6,7 @@
 #include "config/config.hpp"
 #include "engine/prepared_run.hpp"
 #include "engine/run_report.hpp"
-#include "exec/parallel_children.hpp"
+#include "engine/run_shares.hpp"
 #include "exec/supervisor.hpp"
 #include "log/run_log.hpp"
 #include "plugin/loaded_plugin.hpp"
@@ -193,71 +193,6 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
   return outcome.ok ? 0 : 1;
 }
 
-// "0-2", or "0-2,5" for a selection that is not contiguous.
-std::string index_ranges(const std::vector<std::size_t>& positions) {
-  std::string text;
-  for (std::size_t i = 0; i < positions.size();) {
-    std::size_t j = i;
-    while (j + 1 < positions.size() && positions[j + 1] == positions[j] + 1) ++j;
-    text += (text.empty() ? "" : ",") + std::to_string(positions[i]) + "-" + std::to_string(positions[j] + 1);
-    i = j + 1;
-  }
-  return text;
-}
-
-// The command line of a parallel child: the same experiment, files and filters, its share of
-// the selection as --global-indices, and the flags that shape what it computes.
-std::vector<std::string> child_arguments(const PreparedRun& run, std::size_t begin, std::size_t end) {
-  const RunOptions& options = run.options;
-  std::vector<std::string> args{options.experiment};
-  for (const auto& file : options.params) args.insert(args.end(), {"-p", file});
-  for (const auto& name : options.names) args.insert(args.end(), {"-n", name});
-  for (const auto& range : options.indices) args.insert(args.end(), {"--indices", range});
-  std::vector<std::size_t> positions;
-  for (std::size_t i = begin; i < end; ++i) positions.push_back(run.sets[i].global_position);
-  std::size_t at = 0;
-  const std::string ranges = index_ranges(positions);
-  while (at < ranges.size()) {
-    const auto comma = ranges.find(',', at);
-    args.insert(args.end(), {"--global-indices", ranges.substr(at, comma - at)});
-    at = comma == std::string::npos ? ranges.size() : comma + 1;
-  }
-  args.push_back("--parallel-mode");
-  args.insert(args.end(), {"--cache", run.cache_folder.string(), "--prefix", run.prefix});
-  if (options.lazy) args.push_back("--lazy");
-  if (options.ignore_lazy) args.push_back("--ignore-lazy");
-  if (options.no_dag) args.push_back("--no-dag");
-  if (options.overwrite) args.push_back("--overwrite");
-  for (const auto& stage : options.overwrite_stages) args.insert(args.end(), {"--overwrite-stage", stage});
-  if (options.verbose) args.push_back("-v");
-  return args;
-}
-
-// Runs the --parallel children; returns the failure message, empty when they all succeeded.
-std::string run_parallel_share(const PreparedRun& run, const StoredRun& stored, RunLog& log) {
-  const std::size_t parts = static_cast<std::size_t>(*run.options.parallel);
-  const auto ranges = split_ranges(run.sets.size(), parts);
-  if (ranges.size() < parts) {
-    log.log(CF_LOG_WARNING, "--parallel " + std::to_string(parts) + ": only " +
-                                std::to_string(run.sets.size()) + " parameter sets, so " +
-                                std::to_string(ranges.size()) + " processes");
-  }
-  std::vector<ParallelChild> children;
-  for (const auto& [begin, end] : ranges) {
-    const std::string range = std::to_string(begin) + "-" + std::to_string(end);
-    children.push_back({range, child_arguments(run, begin, end),
-                        run.config.logs_path / (stored.reference + "_" + range + ".log")});
-  }
-  log.log(CF_LOG_INFO, "running " + std::to_string(children.size()) + " parallel processes");
-  std::string failures;
-  for (const ParallelOutcome& outcome : run_parallel_children(current_executable(), children)) {
-    if (!outcome.failed()) continue;
-    log.log(CF_LOG_ERROR, outcome.describe());
-    failures += (failures.empty() ? "" : "; ") + outcome.describe();
-  }
-  return failures;
-}
-
 }  // namespace
 
 int run_recorded(const PreparedRun& run) {
@@ -301,9 +236,14 @@ int run_recorded(const PreparedRun& run) {
   if (file_only.file) parent_log.emplace(file_only);
 
   PreparedRun final_run = run;
-  if (options.parallel && *options.parallel > 1) {
+  if (runs_in_shares(run)) {
     RunLog parallel_log(log_settings);
-    const std::string failures = run_parallel_share(run, stored, parallel_log);
+    std::string failures;
+    try {
+      failures = run_shares(run, stored.reference, parallel_log);
+    } catch (const UserError& e) {
+      failures = e.what();
+    }
     if (!failures.empty()) {
       const std::string message = "experiment '" + options.experiment + "': " + failures;
       RunStore store(store_file);

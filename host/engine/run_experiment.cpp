@@ -85,6 +85,10 @@ bool parallel_mode(const RunOptions& options) {
 }  // namespace
 
 int run_experiment(const Config& config, const RunOptions& options, const std::string& command_line) {
+  if (options.slurm_args && !options.slurm && !config.slurm) {
+    throw UserError("--slurm-args applies only to Slurm runs: add --slurm, or \"slurm\": true in " +
+                    (config.file ? display_path(*config.file) : std::string("curifactory_config.json")));
+  }
   const auto experiment_path = module_file(config.experiments_dir, options.experiment, kPluginExtension);
   if (!std::filesystem::is_regular_file(experiment_path)) {
     throw UserError("experiment '" + options.experiment + "' not found: no " + display_path(experiment_path) +

@@ -1,6 +1,7 @@
 #include "exec/parallel_children.hpp"
 
 #include "config/config.hpp"
+#include "exec/interrupt_guard.hpp"
 #include "exec/process_end.hpp"
 #include "util/error.hpp"
 
@@ -10,44 +11,10 @@
 #include <sys/wait.h>
 
 #include <chrono>
-#include <csignal>
-#include <cstring>
 
 namespace cf::host {
-namespace {
 
 namespace bp = boost::process;
-
-volatile std::sig_atomic_t interrupted = 0;
-
-void on_interrupt(int) {
-  interrupted = 1;
-}
-
-// Installs the handler for the children's lifetime and puts the old one back afterwards.
-class InterruptGuard {
- public:
-  InterruptGuard() {
-    interrupted = 0;
-    struct sigaction action {};
-    action.sa_handler = &on_interrupt;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &old_int_);
-    sigaction(SIGTERM, &action, &old_term_);
-  }
-  ~InterruptGuard() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-
- private:
-  struct sigaction old_int_ {};
-  struct sigaction old_term_ {};
-};
-
-}  // namespace
 
 std::vector<std::pair<std::size_t, std::size_t>> split_ranges(std::size_t count, std::size_t parts) {
   std::vector<std::pair<std::size_t, std::size_t>> ranges;
@@ -86,7 +53,7 @@ std::vector<ParallelOutcome> run_parallel_children(const std::filesystem::path& 
 
   std::vector<bool> done(running.size(), false);
   for (std::size_t finished = 0; finished < running.size();) {
-    if (interrupted != 0) {
+    if (guard.interrupted()) {
       for (std::size_t i = 0; i < running.size(); ++i) {
         if (!done[i]) ::kill(running[i].id(), SIGTERM);
       }

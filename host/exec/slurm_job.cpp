@@ -1,5 +1,6 @@
 #include "exec/slurm_job.hpp"
 
+#include "exec/interrupt_guard.hpp"
 #include "util/error.hpp"
 #include "util/shell_quote.hpp"
 
@@ -347,6 +348,9 @@ std::vector<SlurmTaskResult> run_slurm_array(const std::vector<SlurmTask>& tasks
   const std::string job_id = trimmed(std::string_view(submitted.out).substr(0, submitted.out.find(';')));
   if (!parse_number(job_id)) throw UserError("sbatch printed no job id: " + trimmed(submitted.out));
 
+  // From here on Ctrl-C cancels the job: tasks left running would keep writing to the cache after
+  // the user believes the run has stopped.
+  InterruptGuard guard;
   const auto poll_interval = std::chrono::milliseconds(500);
   // scontrol can fail briefly while slurmctld is busy; only a long run of failures means the job
   // is gone (purged after MinJobAge) or the controller is down.
@@ -355,6 +359,12 @@ std::vector<SlurmTaskResult> run_slurm_array(const std::vector<SlurmTask>& tasks
   std::size_t reported = tasks.size() + 1;  // forces the first report
   std::map<long, TaskState> states;
   for (;;) {
+    if (guard.interrupted()) {
+      const CommandOutput cancelled = run_command({"scancel", job_id});
+      throw UserError("interrupted: " + (cancelled.succeeded() ? "cancelled slurm job " + job_id
+                                                               : "scancel " + job_id + " failed: " +
+                                                                     describe_failure(cancelled)));
+    }
     const CommandOutput shown = run_command({"scontrol", "-o", "show", "job", job_id});
     if (shown.succeeded()) {
       failed_polls = 0;
@@ -374,6 +384,16 @@ std::vector<SlurmTaskResult> run_slurm_array(const std::vector<SlurmTask>& tasks
       throw UserError("cannot follow slurm job " + job_id + ": scontrol failed: " + describe_failure(shown));
     }
     std::this_thread::sleep_for(poll_interval);
+  }
+
+  // Slurm creates the batch output files before the tasks run; the tasks write to their own logs,
+  // so an empty one says nothing and would only clutter the logs folder.
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    const std::filesystem::path batch_output =
+        script.string() + "." + job_id + "_" + std::to_string(i) + ".out";
+    std::error_code ignored;
+    if (std::filesystem::file_size(batch_output, ignored) == 0)
+      std::filesystem::remove(batch_output, ignored);
   }
 
   std::vector<SlurmTaskResult> results;

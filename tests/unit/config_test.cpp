@@ -70,5 +70,29 @@ TEST(Config, WrongTypeNamesTheKey) {
   }
 }
 
+TEST(Config, SlurmDefaultsOffAndIsReadFromTheFile) {
+  ScratchFolder folder;
+  EXPECT_FALSE(load_config(folder.path()).slurm);
+  EXPECT_EQ(load_config(folder.path()).slurm_args, "");
+  folder.write("curifactory_config.json",
+               R"({"slurm": true, "slurm_args": "--partition=gpu --time=1:00:00"})");
+  const Config config = load_config(folder.path());
+  EXPECT_TRUE(config.slurm);
+  EXPECT_EQ(config.slurm_args, "--partition=gpu --time=1:00:00");
+}
+
+TEST(Config, SlurmMustBeABoolean) {
+  ScratchFolder folder;
+  folder.write("curifactory_config.json", R"({"slurm": "yes"})");
+  try {
+    load_config(folder.path());
+    FAIL() << "expected an error";
+  } catch (const UserError& e) {
+    EXPECT_NE(std::string(e.what()).find("curifactory_config.json: key 'slurm' must be true or false"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace cf::host

@@ -1,16 +1,16 @@
 #include "exec/slurm_job.hpp"
 #include "util/shell_quote.hpp"
 
+#include "support/local_slurm.hpp"
 #include "support/scratch_folder.hpp"
 #include "util/error.hpp"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -25,19 +25,6 @@ std::string read_all(const std::filesystem::path& file) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
-}
-
-// slurmctld lives in sbin, which a non-login PATH may lack.
-bool installed(const std::string& program) {
-  std::string path = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "";
-  path += ":/usr/sbin:/sbin";
-  std::istringstream folders(path);
-  std::string folder;
-  while (std::getline(folders, folder, ':')) {
-    if (!folder.empty() && ::access((std::filesystem::path(folder) / program).c_str(), X_OK) == 0)
-      return true;
-  }
-  return false;
 }
 
 TEST(SlurmJobWords, SplitsLikeAShell) {
@@ -56,47 +43,18 @@ TEST(SlurmJobWords, QuotesAnyArgument) {
   EXPECT_EQ(shell_quote(""), "''");
 }
 
-// Each test gets its own Slurm under a scratch folder: the daemons' state must not leak between
-// tests, and starting takes about a second.
+// Each test gets its own Slurm: the daemons' state must not leak between tests, and starting
+// takes about a second.
 class SlurmJob : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* program : {"sbatch", "scontrol", "slurmctld", "slurmd", "munged"}) {
-      if (!installed(program))
-        GTEST_SKIP() << program << " is not installed (scripts/setup.sh installs slurm-wlm, munge)";
-    }
-    if (::geteuid() != 0) GTEST_SKIP() << "the local Slurm daemons need root";
-    // munged refuses a socket below a folder others cannot traverse, and mkdtemp makes 0700.
-    std::filesystem::permissions(scratch_.path(),
-                                 std::filesystem::perms::group_exec | std::filesystem::perms::others_exec,
-                                 std::filesystem::perm_options::add);
-    state_ = scratch_.path() / "slurm";
-    const auto start_log = scratch_.path() / "slurm_start.log";
-    const std::string command = "'" + std::string(CF_SOURCE_DIR) + "/scripts/slurm_local.sh' '" +
-                                state_.string() + "' >'" + start_log.string() + "' 2>&1";
-    started_ = true;  // even a failed start may have left daemons running
-    const int status = std::system(command.c_str());
-    ASSERT_EQ(status, 0) << read_all(start_log);
-    std::istringstream lines(read_all(start_log));
-    std::string line;
-    std::string last;
-    while (std::getline(lines, line)) last = line;
-    const std::string prefix = "export SLURM_CONF=";
-    ASSERT_EQ(last.rfind(prefix, 0), 0u) << read_all(start_log);
-    ::setenv("SLURM_CONF", last.substr(prefix.size()).c_str(), 1);
-  }
-
-  void TearDown() override {
-    if (!started_) return;
-    const std::string command =
-        "'" + std::string(CF_SOURCE_DIR) + "/scripts/slurm_local_stop.sh' '" + state_.string() + "'";
-    EXPECT_EQ(std::system(command.c_str()), 0);
-    ::unsetenv("SLURM_CONF");
+    if (const auto reason = test::LocalSlurm::unavailable()) GTEST_SKIP() << *reason;
+    slurm_.emplace();
+    ASSERT_TRUE(slurm_->started()) << slurm_->start_output();
   }
 
   ScratchFolder scratch_;
-  std::filesystem::path state_;
-  bool started_ = false;
+  std::optional<test::LocalSlurm> slurm_;
 };
 
 SlurmTask shell_task(const std::string& range, const std::string& script, const std::filesystem::path& log) {

@@ -1,0 +1,34 @@
+#include "exec/interrupt_guard.hpp"
+
+#include <csignal>
+
+namespace cf::host {
+namespace {
+
+volatile std::sig_atomic_t interrupted_flag = 0;
+
+void on_interrupt(int) {
+  interrupted_flag = 1;
+}
+
+}  // namespace
+
+InterruptGuard::InterruptGuard() {
+  interrupted_flag = 0;
+  struct sigaction action {};
+  action.sa_handler = &on_interrupt;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, &old_int_);
+  sigaction(SIGTERM, &action, &old_term_);
+}
+
+InterruptGuard::~InterruptGuard() {
+  sigaction(SIGINT, &old_int_, nullptr);
+  sigaction(SIGTERM, &old_term_, nullptr);
+}
+
+bool InterruptGuard::interrupted() const {
+  return interrupted_flag != 0;
+}
+
+}  // namespace cf::host
