@@ -8,10 +8,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace cf::test {
@@ -152,6 +154,34 @@ TEST_F(SlurmRun, TheConfigTurnsSlurmOnAndPassesSbatchArguments) {
   EXPECT_NE(ran.out.find("submitting 2 Slurm array tasks"), std::string::npos) << ran.out;
   const CommandResult jobs = run_shell(project.root(), "scontrol -o show job");
   EXPECT_NE(jobs.out.find("JobName=cf_e2e"), std::string::npos) << jobs.out;
+}
+
+TEST_F(SlurmRun, CtrlCCancelsTheJob) {
+  TempProject project;
+  project.add_plugin("dag_experiment", "experiments/dag_experiment.so");
+  // Two tasks of about a minute of CPU each: still running when the interrupt comes.
+  project.write("params/sets.yaml",
+                "- name: a\n  shape: cpu\n  size: 60000\n- name: b\n  shape: cpu\n  size: 60001\n");
+  const CommandResult result =
+      project.experiment("dag_experiment -p sets --slurm", "exec timeout --preserve-status -s INT 4");
+  EXPECT_EQ(result.exit_code, 1) << result.out;
+  EXPECT_NE(result.err.find("error: experiment 'dag_experiment': --slurm: interrupted: cancelled slurm job "),
+            std::string::npos)
+      << result.err;
+  const CommandResult runs = project.experiment("runs --json");
+  EXPECT_NE(runs.out.find("\"status\": \"error\""), std::string::npos) << runs.out;
+  // Slurm takes a moment to end the tasks (COMPLETING, then CANCELLED).
+  std::string jobs;
+  for (int attempt = 0; attempt < 300; ++attempt) {
+    jobs = run_shell(project.root(), "scontrol -o show job").out;
+    if (jobs.find("JobState=CANCELLED") != std::string::npos &&
+        jobs.find("JobState=RUNNING") == std::string::npos &&
+        jobs.find("JobState=COMPLETING") == std::string::npos)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(jobs.find("JobState=CANCELLED"), std::string::npos) << jobs;
+  EXPECT_EQ(jobs.find("JobState=RUNNING"), std::string::npos) << jobs;
 }
 
 // Checks that need no Slurm daemons.
