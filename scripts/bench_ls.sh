@@ -1,45 +1,29 @@
 #!/usr/bin/env bash
 # Times the whole `experiment ls` process (start-up, config, scanning, ELF reads, output) on a
 # project of 200 plugins and a few YAML files, and checks the median against the 50 ms target.
-# Prints PASS or FAIL and exits non-zero on FAIL, so it can gate CI.
+# Prints PASS or FAIL and exits non-zero on FAIL (environment: see scripts/bench_lib.sh).
 #
 #   scripts/bench_ls.sh            # builds build-release/ next to the sources, then measures
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/bench_lib.sh"
 
 readonly TARGET_MS=50
-readonly WARMUP=3
-readonly RUNS=30
+warmup=3 runs=30
+if bench_quick; then warmup=0 runs=1; fi
 
-repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-build_dir="$repo/build-release"
-
-# A build of its own: the developer build is RelWithDebInfo with tests, which is not what users
-# run, and the example plugins must not be written into the source tree's plugins/.
-generator=()
-if command -v ninja >/dev/null 2>&1; then generator=(-G Ninja); fi
-cmake -S "$repo" -B "$build_dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=Release \
-  -DCURIFACTORY_BUILD_TESTS=OFF -DCURIFACTORY_EXAMPLE_PLUGINS_IN_PROJECT=OFF >/dev/null
-cmake --build "$build_dir"
-
-experiment_bin="$build_dir/bin/experiment"
-experiment_plugin="$build_dir/plugins/experiments/regression.so"
-params_plugin="$build_dir/plugins/params/noise_sweep.so"
-for file in "$experiment_bin" "$experiment_plugin" "$params_plugin"; do
-  if [[ ! -f $file ]]; then
-    echo "bench_ls: expected build output $file is missing" >&2
-    exit 1
-  fi
-done
-
-if ! command -v hyperfine >/dev/null 2>&1; then
-  echo "bench_ls: hyperfine not found, installing it with apt-get" >&2
-  sudo=""
-  if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
-  $sudo apt-get install -y hyperfine || { $sudo apt-get update && $sudo apt-get install -y hyperfine; }
+bench_build
+bench_need_hyperfine
+experiment_bin=$(bench_experiment)
+# The example plugins, wherever this build put them.
+example_root="$BENCH_BUILD/plugins"
+if grep -q '^CURIFACTORY_EXAMPLE_PLUGINS_IN_PROJECT:BOOL=ON' "$BENCH_BUILD/CMakeCache.txt"; then
+  example_root="$bench_repo/plugins"
 fi
+experiment_plugin="$example_root/experiments/regression.so"
+params_plugin="$example_root/params/noise_sweep.so"
+bench_need "$experiment_bin" "$experiment_plugin" "$params_plugin"
 
-project=$(mktemp -d "${TMPDIR:-/tmp}/cf_bench_ls.XXXXXX")
-trap 'rm -rf "$project"' EXIT
+bench_scratch project
 
 # 120 experiments (each also lists under PARAMS) and 80 params plugins, a quarter of each in
 # subfolders one and two levels deep, so the recursive scan and dotted names are exercised too.
@@ -86,29 +70,19 @@ done
 readonly plugins=$((experiments + params))
 
 # Timing a listing full of errors would measure the wrong path, so check it first: one row per
-# experiment under EXPERIMENTS, and each experiment, params plugin and YAML file under PARAMS.
+# experiment under EXPERIMENTS, and each experiment, params plugin and YAML file under PARAMS
+# (the CACHERS section after them lists the installed cachers).
 listing=$(cd "$project" && "$experiment_bin" ls)
-rows=$(grep -c $'^\t' <<<"$listing" || true)
+rows=$(sed '/^CACHERS:/,$d' <<<"$listing" | grep -c $'^\t' || true)
 expected_rows=$((2 * experiments + params + yaml_files))
 if [[ $rows -ne $expected_rows ]] || grep -q -e '\[ERROR' -e '\[WARNING' <<<"$listing"; then
   echo "bench_ls: unexpected listing ($rows rows, expected $expected_rows):" >&2
   echo "$listing" >&2
-  exit 1
+  exit 2
 fi
 
-# Without a shell in between, hyperfine times exactly the experiment process.
-shell_args=()
-if hyperfine --help 2>&1 | grep -q 'shell=none'; then shell_args=(--shell=none); fi
 results="$project/hyperfine.json"
-(cd "$project" && hyperfine "${shell_args[@]}" --warmup "$WARMUP" --runs "$RUNS" --export-json "$results" \
-  "$(printf '%q' "$experiment_bin") ls")
-
-median_ms=$(/usr/bin/python3 -c \
-  'import json, sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$results")
-summary="median ${median_ms} ms for 'experiment ls' over $plugins plugins and $yaml_files YAML files (target < ${TARGET_MS} ms)"
-if awk -v median="$median_ms" -v target="$TARGET_MS" 'BEGIN { exit !(median < target) }'; then
-  echo "PASS: $summary"
-else
-  echo "FAIL: $summary"
-  exit 1
-fi
+(cd "$project" && bench_hyperfine "$results" "$runs" --warmup "$warmup" -- "$experiment_bin" ls)
+bench_record --id ls.200 --group "Listing" --unit ms --hyperfine "$results" --scale 1000 \
+  --title "experiment ls over $plugins plugins and $yaml_files YAML files" --target "$TARGET_MS" --op "<"
+bench_finish

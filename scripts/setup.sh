@@ -16,6 +16,7 @@ packages=(
   libxxhash-dev libssl-dev libgit2-dev python3-dev libpython3-dev python3-numpy python3-msgpack
   zstd
   libgtest-dev libgmock-dev libbenchmark-dev
+  hyperfine time
   chromium
   slurm-wlm munge iproute2
 )

@@ -4,15 +4,16 @@
 #include "util/error.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <exception>
+#include <memory>
 #include <stdexcept>
 #include <system_error>
-#include <vector>
 
 namespace cf::host {
 namespace {
@@ -192,15 +193,24 @@ void read_file_chunks(const std::filesystem::path& path, std::size_t chunk_size,
   };
   Descriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) throw error(std::system_category().message(errno));
-  std::vector<char> buffer(std::max<std::size_t>(chunk_size, 1));
+  // Most cached files are small (metadata, scalars): a buffer of the file's size plus one byte
+  // (to see the end in the same loop) rather than a zero-filled chunk, whose memset dominated
+  // checking thousands of small cache entries. Files that report no size (/proc) get a page.
+  struct stat facts {};
+  std::size_t capacity = std::max<std::size_t>(chunk_size, 1);
+  if (::fstat(fd.get(), &facts) == 0) {
+    const auto size = static_cast<std::size_t>(facts.st_size);
+    capacity = std::min(capacity, size > 0 ? size + 1 : std::size_t{4096});
+  }
+  const auto buffer = std::make_unique_for_overwrite<char[]>(capacity);
   for (;;) {
-    const ssize_t count = ::read(fd.get(), buffer.data(), buffer.size());
+    const ssize_t count = ::read(fd.get(), buffer.get(), capacity);
     if (count < 0) {
       if (errno == EINTR) continue;
       throw error(std::system_category().message(errno));
     }
     if (count == 0) return;
-    consume(std::string_view(buffer.data(), static_cast<std::size_t>(count)));
+    consume(std::string_view(buffer.get(), static_cast<std::size_t>(count)));
   }
 }
 
