@@ -29,8 +29,8 @@ struct PendingFlag {
   const char* feature;
 };
 constexpr PendingFlag kPending[] = {
-    {"--stage-timeout", "stage supervision"}, {"--progress", "progress bars"},
-    {"--notebook", "notebook export"},        {"--docker", "docker export"},
+    {"--stage-timeout", "stage supervision"},
+    {"--docker", "docker export"},
     {"--yes", "project scaffolding"},
 };
 
@@ -215,6 +215,12 @@ ParseResult parse_cli(int argc, const char* const* argv) {
   // A parallel-mode process is itself a share of some run; submitting shares of its own from
   // there would multiply the work.
   if (run.slurm && run.parallel_mode) return fail("--slurm does not apply with --parallel-mode");
+  // A notebook explores a recorded run; with these there is none, so it would silently not appear.
+  for (const char* name : {"--dry", "--parallel-mode", "--map", "--paths", "--hashes", "--print-params"}) {
+    if (run.notebook && app.get_option(name)->count() > 0) {
+      return fail(std::string("--notebook does not apply with ") + name + " (no run is recorded to explore)");
+    }
+  }
   // --update only rewrites the index and exits, so an address given with it would be ignored.
   for (const char* name : {"--host", "--port"}) {
     if (options.reports.update && app.get_option(name)->count() > 0) {

@@ -5,6 +5,8 @@
 #include "cli/options.hpp"
 #include "config/config.hpp"
 #include "engine/prepared_run.hpp"
+#include "engine/run_notebook.hpp"
+#include "engine/run_progress.hpp"
 #include "engine/run_report.hpp"
 #include "engine/run_shares.hpp"
 #include "exec/supervisor.hpp"
@@ -16,6 +18,8 @@
 #include "store/run_store.hpp"
 #include "util/error.hpp"
 #include "util/shell_quote.hpp"
+
+#include <unistd.h>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -125,7 +129,8 @@ std::optional<std::filesystem::path> write_report(const PreparedRun& run, const 
 // The child's whole life: the two passes, then everything the store and a full store keep.
 int execute(const PreparedRun& run, const StoredRun& stored, const std::filesystem::path& store_file,
             const LogSettings& log_settings, const GitState& git, const SupervisorChannel& channel) {
-  RunLog log(log_settings);
+  RunProgress progress(run.options, STDERR_FILENO);
+  RunLog log(progress.console(log_settings));
   auto log_line = [&](cf_log_level level, std::string_view message) { log.log(level, message); };
   log.file_only(CF_LOG_INFO,
                 "run " + stored.reference + " of experiment '" + stored.experiment + "': " + stored.command);
@@ -146,6 +151,7 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
     std::snprintf(timing, sizeof timing, " took %.3f s, peak memory %ld MiB", seconds, peak_memory_mib());
     log.log(CF_LOG_DEBUG, where + timing);
   };
+  progress.attach(hooks, log);
   ArtifactCache cache(run.cache_folder, run.prefix, run.cachers);
   RunSession session(cache, info, run.settings, log_line, hooks);
 
@@ -156,6 +162,7 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
     outcome = {false, e.what()};
   }
   log.clear_context();
+  progress.finish();
 
   RunStore store(store_file);
   const auto params = registry_entries(run, session);
@@ -188,6 +195,7 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
                                                report_folder});
     log.log(CF_LOG_INFO, "full store written to " + display_path(folder));
   }
+  if (run.options.notebook) write_run_notebook(run, finished, session, log);
   store.finish_run(stored.reference, finished.status, finished.error);
   log.flush();
   return outcome.ok ? 0 : 1;

@@ -135,6 +135,7 @@ void RunSession::plan() {
   forced_ = forced_stages(map_graph_, settings_.overwrite);
   cached_.assign(map_graph_.stages().size(), std::nullopt);
   actions_ = plan_dag(map_graph_, forced_, [this](std::size_t stage) { return fully_cached(stage); });
+  if (hooks_.planned) hooks_.planned(map_graph_, actions_);
 }
 
 void RunSession::start_real_pass() {
@@ -362,6 +363,7 @@ void RunSession::begin_stage(std::size_t record, const cf_stage_decl& decl, cf_s
     plan.lazy[i] = node.call.outputs[i].lazy && on_disk ? 1 : 0;
   }
   const std::string where = describe_call(node.call, graph.record(node.call.record));
+  if (hooks_.stage_decided) hooks_.stage_decided(node, action);
   switch (action) {
     case StageAction::execute:
       log(CF_LOG_INFO, where + ": executing");
@@ -439,6 +441,7 @@ void RunSession::end_stage(std::size_t stage, std::string_view failure) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started_[stage]).count();
     if (hooks_.stage_finished) hooks_.stage_finished(where, seconds, !failure.empty());
   }
+  if (hooks_.stage_ended) hooks_.stage_ended(node, !failure.empty());
   if (failure.empty()) {
     if (writes_cache()) save_reportables(node);
     return;

@@ -41,6 +41,12 @@ using LogFunction = std::function<void(cf_log_level, std::string_view)>;
 struct SessionHooks {
   std::function<void(const std::string& where, const std::string& set_name)> stage_started;
   std::function<void(const std::string& where, double seconds, bool failed)> stage_finished;
+  // For progress displays. DAG mode: the map pass's graph and what each of its stage calls will
+  // do, once decided. Then every stage call of the real pass, as its action is decided, and
+  // when it ends (a call that executes or loads; a skipped call has no end).
+  std::function<void(const StageGraph& graph, const std::vector<StageAction>& actions)> planned;
+  std::function<void(const StageNode& node, StageAction action)> stage_decided;
+  std::function<void(const StageNode& node, bool failed)> stage_ended;
 };
 
 // A cached output a run wrote or read, for the store and a full store's folder.

@@ -9,6 +9,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 
 #include <atomic>
+#include <cstdio>
 #include <mutex>
 #include <utility>
 
@@ -105,6 +106,27 @@ class RunFileSink final : public spdlog::sinks::base_sink<std::mutex> {
   spdlog::details::file_helper file_;
 };
 
+// The console sink with an overlay (progress bars) below the lines: each line is printed through
+// the overlay, which clears its drawing first and draws it again after.
+class OverlaidConsoleSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit OverlaidConsoleSink(std::shared_ptr<ConsoleOverlay> overlay) : overlay_(std::move(overlay)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t formatted;
+    formatter_->format(msg, formatted);
+    overlay_->print_above([&] {
+      std::fwrite(formatted.data(), 1, formatted.size(), stdout);
+      std::fflush(stdout);
+    });
+  }
+  void flush_() override { std::fflush(stdout); }
+
+ private:
+  std::shared_ptr<ConsoleOverlay> overlay_;
+};
+
 spdlog::level::level_enum to_spdlog(cf_log_level level) {
   switch (level) {
     case CF_LOG_DEBUG:
@@ -148,7 +170,12 @@ RunLog::RunLog(const LogSettings& settings) : sinks_(std::make_unique<Sinks>()),
     sinks_->logger->sinks().push_back(sinks_->file);
   }
   if (!settings.quiet) {
-    auto console = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+    std::shared_ptr<spdlog::sinks::sink> console;
+    if (settings.overlay) {
+      console = std::make_shared<OverlaidConsoleSink>(settings.overlay);
+    } else {
+      console = std::make_shared<spdlog::sinks::stdout_sink_mt>();
+    }
     console->set_formatter(settings.plain ? make_formatter(kFilePattern, false)
                                           : make_formatter(kConsolePattern, settings.color));
     sinks_->logger->sinks().push_back(console);

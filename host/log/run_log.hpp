@@ -2,6 +2,8 @@
 // display flags. Lines logged while a stage runs carry "[<param set name>] ".
 #pragma once
 
+#include "log/console_overlay.hpp"
+
 #include <curifactory/abi.h>
 
 #include <filesystem>
@@ -18,6 +20,8 @@ struct LogSettings {
   bool quiet = false;  // --quiet: nothing on the console; the file still gets INFO and up
   bool plain = false;  // --plain: console lines exactly as in the file
   bool color = true;   // false with --no-color, or when stdout is not a terminal
+  // Drawn below the console lines (--progress): each console line passes above it.
+  std::shared_ptr<ConsoleOverlay> overlay;
 };
 
 class RunLog {
