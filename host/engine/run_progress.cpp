@@ -88,6 +88,7 @@ void RunProgress::planned(const StageGraph& graph) {
     row.total = totals[record.id];
     rows.push_back(std::move(row));
   }
+  if (rows.empty()) return;  // no stage calls: nothing to show progress of
   display_->start(std::move(rows));
 }
 
