@@ -21,12 +21,7 @@ CacheLocation ArtifactCache::locate(const std::string& record_hash, const std::s
   return CacheLocation{folder / (stem + extension), folder / (stem + "_metadata.json")};
 }
 
-void ArtifactCache::wait_for(const CacheLocation& location) const {
-  if (commits_.pending(location.data) || commits_.pending(location.metadata)) commits_.drain();
-}
-
 CacheStatus ArtifactCache::check(const CacheLocation& location) const {
-  wait_for(location);
   CacheStatus status;
   std::error_code error;
   const bool has_data = std::filesystem::is_regular_file(location.data, error);
@@ -104,12 +99,10 @@ std::string ArtifactCache::save(const CacheLocation& location, const OutputSpec&
 }
 
 std::string ArtifactCache::load(const CacheLocation& location, const OutputSpec& output) const {
-  wait_for(location);
   return host::load(cachers_.get(output.cacher), location.data, output.cacher_options_json);
 }
 
 void ArtifactCache::load_into(const CacheLocation& location, const OutputSpec& output, cf_sink out) const {
-  wait_for(location);
   host::load_into(cachers_.get(output.cacher), location.data, output.cacher_options_json, out);
 }
 

@@ -44,9 +44,9 @@ class ArtifactCache {
   // Valid only when the metadata reads back and the file has the recorded size and checksum.
   CacheStatus check(const CacheLocation& location) const;
 
-  // Writes the artifact through its cacher, then its metadata, each to a temporary file that
-  // is fsynced and renamed into place in the background (see CommitQueue); the metadata goes
-  // last, so a file without metadata is never taken as cached. `metadata_for` builds the
+  // Writes the artifact through its cacher, then its metadata, each to a temporary file renamed
+  // into place before this returns and fsynced in the background (see CommitQueue); the
+  // metadata goes last, so a file without metadata is never taken as cached. `metadata_for` builds the
   // metadata document from the facts of the written file.
   // Returns the artifact's short preview (as written into the metadata).
   std::string save(const CacheLocation& location, const OutputSpec& output, std::string_view artifact,
@@ -64,12 +64,10 @@ class ArtifactCache {
   // load() into `out` directly, for the plugin asking for an artifact.
   void load_into(const CacheLocation& location, const OutputSpec& output, cf_sink out) const;
 
-  // Waits until every saved artifact is in place and durable; throws the first write failure.
+  // Waits until every saved artifact is durable; throws the first write failure.
   void finish() const { commits_.drain(); }
 
  private:
-  void wait_for(const CacheLocation& location) const;
-
   std::filesystem::path folder_;
   std::string prefix_;
   CacherRegistry& cachers_;

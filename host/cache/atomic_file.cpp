@@ -158,6 +158,24 @@ void commit_temporary(const std::filesystem::path& temporary, const std::filesys
   cleanup.release();
 }
 
+void rename_into_place(const std::filesystem::path& temporary, const std::filesystem::path& target) {
+  TemporaryFile cleanup(temporary);
+  if (::rename(temporary.c_str(), target.c_str()) != 0) {
+    throw UserError(display_path(target) +
+                    ": cannot be written: cannot rename the written file into place: " +
+                    std::system_category().message(errno));
+  }
+  cleanup.release();
+}
+
+void sync_placed_file(const std::filesystem::path& file) {
+  try {
+    sync_file(file);
+  } catch (const std::exception& e) {
+    throw UserError(display_path(file) + ": cannot be written: " + e.what());
+  }
+}
+
 void sync_folder_of(const std::filesystem::path& file) {
   try {
     sync_folder(folder_of(file));

@@ -29,6 +29,12 @@ std::filesystem::path write_temporary(
     const std::filesystem::path& target,
     const std::function<void(const std::filesystem::path& temporary)>& write);
 void commit_temporary(const std::filesystem::path& temporary, const std::filesystem::path& target);
+// The other order, for callers that must not lose a finished file to a crash that comes before
+// its fsync: rename_into_place renames the complete temporary over `target` at once (removing
+// the temporary on failure), and sync_placed_file makes it durable later. Until then a power
+// loss may leave the file short under its final name, which is why cache files carry checksums.
+void rename_into_place(const std::filesystem::path& temporary, const std::filesystem::path& target);
+void sync_placed_file(const std::filesystem::path& file);
 void sync_folder_of(const std::filesystem::path& file);
 std::filesystem::path write_text_temporary(const std::filesystem::path& target, std::string_view contents);
 

@@ -18,54 +18,56 @@ CommitQueue::~CommitQueue() {
 }
 
 void CommitQueue::submit(std::vector<Step> steps, Hold hold) {
+  std::error_code ignored;
+  for (std::size_t i = 1; i < steps.size(); ++i) std::filesystem::remove(steps[i].target, ignored);
+  std::vector<std::filesystem::path> placed;
+  std::optional<std::string> failure;
+  for (const Step& step : steps) {
+    if (failure) {
+      std::filesystem::remove(step.temporary, ignored);
+      continue;
+    }
+    try {
+      rename_into_place(step.temporary, step.target);
+      placed.push_back(step.target);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+  }
+  hold.reset();  // e.g. the stage's lock: the files are in place, so a waiting process may read them
   {
     std::lock_guard lock(mutex_);
-    for (const Step& step : steps) pending_.insert(step.target);
-    jobs_.push_back(Job{std::move(steps), std::move(hold)});
+    if (failure && !error_) error_ = failure;
+    if (placed.empty()) return;
+    jobs_.push_back(std::move(placed));
     while (threads_.size() < thread_count_)
       threads_.emplace_back([this](std::stop_token stop) { work(stop); });
   }
   has_work_.notify_one();
 }
 
-bool CommitQueue::pending(const std::filesystem::path& target) const {
-  std::lock_guard lock(mutex_);
-  return pending_.contains(target);
-}
-
 void CommitQueue::work(std::stop_token stop) {
   for (;;) {
-    std::vector<Step> job;
-    Hold hold;
+    std::vector<std::filesystem::path> files;
     {
       std::unique_lock lock(mutex_);
       if (!has_work_.wait(lock, stop, [&] { return !jobs_.empty(); })) return;
-      job = std::move(jobs_.front().steps);
-      hold = std::move(jobs_.front().hold);
+      files = std::move(jobs_.front());
       jobs_.pop_front();
       ++busy_;
     }
     std::optional<std::string> failure;
-    for (const Step& step : job) {
-      if (failure) {
-        std::error_code ignored;
-        std::filesystem::remove(step.temporary, ignored);
-        continue;
-      }
+    for (const auto& file : files) {
       try {
-        commit_temporary(step.temporary, step.target);
+        sync_placed_file(file);
       } catch (const std::exception& e) {
-        failure = e.what();
+        if (!failure) failure = e.what();
       }
     }
     {
       std::lock_guard lock(mutex_);
-      for (const Step& step : job) {
-        pending_.erase(pending_.find(step.target));
-        touched_folders_.insert(step.target.parent_path());
-      }
+      for (const auto& file : files) touched_folders_.insert(file.parent_path());
       if (failure && !error_) error_ = failure;
-      hold.reset();  // e.g. the stage's lock: released only once its files are in place
       --busy_;
     }
     idle_.notify_all();

@@ -1,8 +1,10 @@
-// Makes finished cache files durable off the stage's critical path. fsync is by far the
-// slowest part of saving an artifact (milliseconds each on a journaled file system), so a few
-// threads flush and rename written files in the background while stages keep running;
-// concurrent fsyncs also share journal commits. Nothing appears under its final name before
-// it is on disk, and each folder is synced once per drain instead of once per file.
+// Puts finished cache files in place at once and makes them durable off the stage's critical
+// path. A file appears under its final name as soon as its stage has written it (renamed from
+// a complete temporary, so never half-written), so a crash a moment later, in the next stage or
+// another record, loses no finished work. fsync, by far the slowest part of saving (milliseconds
+// each on a journaled file system), runs on background threads, where concurrent fsyncs also
+// share journal commits; each folder is synced once per drain instead of once per file. Until
+// its fsync a power loss may cut a file short; the checksum in its metadata catches that.
 #pragma once
 
 #include <condition_variable>
@@ -24,7 +26,7 @@ class CommitQueue {
     std::filesystem::path temporary;
     std::filesystem::path target;
   };
-  // Kept alive until the job's steps are done (a FileLock that must outlast the rename).
+  // Kept alive until the job's files are in place (a FileLock that must outlast the rename).
   using Hold = std::shared_ptr<void>;
 
   // Threads start with the first submission, so a run that writes nothing starts none. Many
@@ -35,15 +37,14 @@ class CommitQueue {
   CommitQueue(const CommitQueue&) = delete;
   CommitQueue& operator=(const CommitQueue&) = delete;
 
-  // Commits the steps in order (fsync, rename). When one fails, the later ones are dropped and
-  // their temporary files removed, so a metadata file never lands without its artifact.
+  // Renames the steps' files into place in order, now, and queues their fsync. The targets of
+  // the later steps (the metadata) are removed first, so a crash between the renames leaves a
+  // file without metadata (recomputed) rather than beside stale metadata. When a rename fails,
+  // the later steps are dropped and their temporaries removed; drain() reports the failure.
   void submit(std::vector<Step> steps, Hold hold = nullptr);
 
-  // True while `target` is submitted and not yet renamed into place.
-  bool pending(const std::filesystem::path& target) const;
-
-  // Waits for every submitted step, syncs the folders they touched, and throws the first
-  // failure as UserError.
+  // Waits for every queued fsync, syncs the folders they touched, and throws the first failure
+  // as UserError.
   void drain();
 
  private:
@@ -52,12 +53,7 @@ class CommitQueue {
   mutable std::mutex mutex_;
   std::condition_variable_any has_work_;
   std::condition_variable idle_;
-  struct Job {
-    std::vector<Step> steps;
-    Hold hold;
-  };
-  std::deque<Job> jobs_;
-  std::multiset<std::filesystem::path> pending_;
+  std::deque<std::vector<std::filesystem::path>> jobs_;  // files in place, to fsync
   std::set<std::filesystem::path> touched_folders_;
   std::size_t busy_ = 0;
   std::optional<std::string> error_;

@@ -51,6 +51,9 @@ std::string run_summary(const RunSession& session);
 // The console half of the log settings, from the display flags.
 LogSettings console_settings(const RunOptions& options);
 
+// "2 s", "0.5 s": a --stage-timeout for messages.
+std::string seconds_text(double seconds);
+
 // A run that records nothing: --dry, or --map/--paths (which stop after the map pass).
 int run_unrecorded(const PreparedRun& run);
 

@@ -68,6 +68,9 @@ class RunSession {
   // What run() receives; it points back at this session.
   const cf_host_api* host_api() const { return &api_; }
 
+  // A line in the run's log, as the session's own messages go.
+  void log(cf_log_level level, const std::string& message) const { log_(level, message); }
+
   // DAG mode: the map pass declares, plan() decides, the real pass must match the map.
   void start_map_pass();
   void plan();
@@ -123,7 +126,6 @@ class RunSession {
   bool writes_cache() const { return !settings_.dry && !settings_.dry_cache; }
   StageGraph& building() { return pass_ == Pass::map ? map_graph_ : real_graph_; }
   const StageNode& real_node(std::size_t stage) const;
-  void log(cf_log_level level, const std::string& message) const { log_(level, message); }
 
   ArtifactCache& cache_;
   RunInfo run_;

@@ -56,6 +56,8 @@ std::vector<std::string> share_arguments(const PreparedRun& run, Range range) {
   if (options.no_dag) args.push_back("--no-dag");
   if (options.overwrite) args.push_back("--overwrite");
   for (const auto& stage : options.overwrite_stages) args.insert(args.end(), {"--overwrite-stage", stage});
+  if (options.stage_timeout)
+    args.insert(args.end(), {"--stage-timeout", std::to_string(*options.stage_timeout)});
   if (options.verbose) args.push_back("-v");
   return args;
 }

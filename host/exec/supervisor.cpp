@@ -8,8 +8,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -61,11 +63,17 @@ void write_all(int fd, std::string_view text) {
 
 }  // namespace
 
+// One line per report: 'S' and the stage's description when it starts, 'F' when it returns.
 void SupervisorChannel::started(std::string_view what) const {
   if (progress_fd_ < 0) return;
-  std::string line(what);
+  std::string line = "S";
+  line += what;
   line += '\n';
   write_all(progress_fd_, line);
+}
+
+void SupervisorChannel::finished() const {
+  if (progress_fd_ >= 0) write_all(progress_fd_, "F\n");
 }
 
 std::string ChildEnd::describe() const {
@@ -73,7 +81,8 @@ std::string ChildEnd::describe() const {
 }
 
 ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& child,
-                        const std::function<void(std::string_view)>& on_stderr) {
+                        const std::function<void(std::string_view)>& on_stderr,
+                        std::optional<double> stage_timeout) {
   Pipe progress;
   std::optional<Pipe> errors;
   if (on_stderr) errors.emplace();
@@ -109,13 +118,31 @@ ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& chil
   std::array<char, 1 << 14> buffer{};
   bool progress_open = true;
   bool errors_open = errors.has_value();
+  using Clock = std::chrono::steady_clock;
+  // The running stage's deadline, when there is a stage timeout and a stage is running.
+  bool timing = false;
+  Clock::time_point deadline{};
   while (progress_open || errors_open) {
+    int wait_ms = -1;
+    if (timing && !end.timed_out) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) {
+        // The pipes close once the child is gone, which ends this loop.
+        ::kill(pid, SIGKILL);
+        end.timed_out = true;
+      } else {
+        wait_ms = static_cast<int>(std::min<long long>(left, 60'000));
+      }
+    }
     std::array<pollfd, 2> fds{pollfd{progress_open ? progress.read_end() : -1, POLLIN, 0},
                               pollfd{errors_open ? errors->read_end() : -1, POLLIN, 0}};
-    if (::poll(fds.data(), fds.size(), -1) < 0) {
+    const int ready = ::poll(fds.data(), fds.size(), wait_ms);
+    if (ready < 0) {
       if (errno == EINTR) continue;
       break;
     }
+    if (ready == 0) continue;
     if (progress_open && (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0) {
       const ssize_t count = ::read(progress.read_end(), buffer.data(), buffer.size());
       if (count <= 0) {
@@ -123,7 +150,16 @@ ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& chil
       } else {
         pending.append(buffer.data(), static_cast<std::size_t>(count));
         for (std::size_t newline; (newline = pending.find('\n')) != std::string::npos;) {
-          end.last_stage = pending.substr(0, newline);
+          if (pending[0] == 'S') {
+            end.last_stage = pending.substr(1, newline - 1);
+            if (stage_timeout) {
+              timing = true;
+              deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                            std::chrono::duration<double>(*stage_timeout));
+            }
+          } else {
+            timing = false;
+          }
           pending.erase(0, newline + 1);
         }
       }

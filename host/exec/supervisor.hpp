@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,8 @@ class SupervisorChannel {
   // The stage the child is about to run ("stage 'fit' on record 3 ('a')"); the parent keeps the
   // latest to name it if the child dies.
   void started(std::string_view what) const;
+  // The stage reported by `started` has returned; its --stage-timeout clock stops.
+  void finished() const;
 
  private:
   int progress_fd_;
@@ -25,14 +28,18 @@ struct ChildEnd {
   bool signaled = false;
   int code = 0;            // exit code, or the signal number when signaled
   std::string last_stage;  // the last `started` report, empty when none
+  bool timed_out = false;  // the parent killed the child: `last_stage` outlived the stage timeout
   // "killed by signal 11 (SIGSEGV)" / "exited with code 3"
   std::string describe() const;
 };
 
 // Forks. The child runs `child` and exits with what it returns; the parent forwards the child's
 // stderr to its own and, when `on_stderr` is set, to that too (for --log-errors), then returns
-// how the child ended. Must be called while this process has no other threads.
+// how the child ended. With `stage_timeout` (seconds), a stage that runs longer gets the child
+// killed (SIGKILL: a stage stuck in a loop or a system call ignores anything gentler). Must be
+// called while this process has no other threads.
 ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& child,
-                        const std::function<void(std::string_view)>& on_stderr);
+                        const std::function<void(std::string_view)>& on_stderr,
+                        std::optional<double> stage_timeout = std::nullopt);
 
 }  // namespace cf::host

@@ -1,11 +1,12 @@
 // Graph shapes for the run-engine tests, picked by the parameter `shape`: chain, fork, copy,
-// aggregate, long (five-stage chain plus aggregate), lazy, lazy_read, throw, segfault, noisy,
-// report, cpu, unstable, missing. Every stage
+// aggregate, long (five-stage chain plus aggregate), lazy, lazy_read, throw, segfault, abort,
+// exit, hang, noisy, report, cpu, unstable, missing. Every stage
 // function appends "<stage>:<set name>" to the file $CF_TRACE (when set), so a test sees exactly which stage
 // functions ran.
 #include <curifactory/curifactory.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include <numeric>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -150,6 +152,23 @@ auto crash = cf::stage("crash").inputs("data").outputs("never").cachers("raw").f
       std::raise(SIGSEGV);
       return 0;
     });
+// The other ways native code ends a process or never gives it back: abort() (a failed assert),
+// exit(0) from deep inside a library, and a stage that never returns.
+auto abandon = cf::stage("abandon").inputs("data").outputs("never").cachers("raw").fn(
+    [](cf::Record<Params>& r, const std::vector<double>&) -> double {
+      trace("abandon", r);
+      std::abort();
+    });
+auto bail = cf::stage("bail").inputs("data").outputs("never").cachers("raw").fn(
+    [](cf::Record<Params>& r, const std::vector<double>&) -> double {
+      trace("bail", r);
+      std::exit(0);
+    });
+auto hang = cf::stage("hang").inputs("data").outputs("never").cachers("raw").fn(
+    [](cf::Record<Params>& r, const std::vector<double>&) -> double {
+      trace("hang", r);
+      for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+    });
 // Talks on stderr, as libraries do; --log-errors puts it into the log file.
 auto noisy = cf::stage("noisy").inputs("data").outputs("quiet").cachers("raw").fn(
     [](cf::Record<Params>& r, const std::vector<double>& data) {
@@ -233,6 +252,12 @@ void run(cf::ParamSets<Params> sets, cf::Manager& m) {
         mean(r);
     } else if (shape == "segfault") {
       crash(load(m.record(set)));
+    } else if (shape == "abort") {
+      abandon(load(m.record(set)));
+    } else if (shape == "exit") {
+      bail(load(m.record(set)));
+    } else if (shape == "hang") {
+      hang(load(m.record(set)));
     } else if (shape == "noisy") {
       noisy(load(m.record(set)));
     } else if (shape == "report") {
