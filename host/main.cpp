@@ -2,10 +2,12 @@
 #include "cache/cacher_registry.hpp"
 #include "cli/notes_editor.hpp"
 #include "cli/options.hpp"
+#include "completion/completion_script.hpp"
 #include "config/config.hpp"
 #include "engine/run_experiment.hpp"
 #include "plugin/listing.hpp"
 #include "report_writer.hpp"
+#include "scaffold/init_project.hpp"
 #include "serve/report_server.hpp"
 #include "store/run_store.hpp"
 #include "store/runs_table.hpp"
@@ -33,9 +35,24 @@ std::vector<cf::host::ListedCacher> listed_cachers(const cf::host::Config& confi
 
 int dispatch(const cf::host::Options& options) {
   using cf::host::Command;
+  // Neither needs a project, and init must not read the config of a project around this folder.
+  if (options.command == Command::init) {
+    cf::host::init_project(std::filesystem::current_path(), options.init_paths, options.yes, std::cin,
+                           std::cout);
+    return 0;
+  }
+  if (options.command == Command::completion) {
+    const std::string_view script = cf::host::completion_script(options.completion_shell);
+    std::fwrite(script.data(), 1, script.size(), stdout);
+    return 0;
+  }
   const cf::host::Config config = cf::host::load_config(std::filesystem::current_path());
   switch (options.command) {
     case Command::ls:
+      if (options.ls_names) {
+        std::fputs(cf::host::render_names(config, *options.ls_names == "experiments").c_str(), stdout);
+        return 0;
+      }
       std::fputs(cf::host::render_listing(config, listed_cachers(config)).c_str(), stdout);
       return 0;
     case Command::run: {

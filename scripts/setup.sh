@@ -19,6 +19,7 @@ packages=(
   hyperfine time
   chromium
   slurm-wlm munge iproute2
+  zsh  # the completion test runs the zsh script
 )
 
 missing=()

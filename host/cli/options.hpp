@@ -2,13 +2,15 @@
 // command reads only the struct it needs.
 #pragma once
 
+#include "scaffold/project_layout.hpp"
+
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace cf::host {
 
-enum class Command { run, ls, reports, runs, init };
+enum class Command { run, ls, reports, runs, init, completion };
 
 struct RunOptions {
   std::string experiment;
@@ -59,8 +61,11 @@ struct Options {
   RunOptions run;
   ReportsOptions reports;
   std::optional<std::string> runs_experiment;
-  bool json = false;  // `runs --json`
-  bool yes = false;   // `init --yes`
+  bool json = false;                    // `runs --json`
+  bool yes = false;                     // `init --yes`
+  LayoutFlags init_paths;               // `init --experiments-path DIR` and the other folders
+  std::string completion_shell;         // `completion bash|zsh`
+  std::optional<std::string> ls_names;  // `ls --names-only experiments|params` (for completion)
 };
 
 // Parses argv. Returns the options, or an exit code when parsing already answered the call

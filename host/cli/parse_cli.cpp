@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <array>
 #include <iostream>
 
 namespace cf::host {
@@ -17,10 +18,22 @@ Usage:
   experiment ls                                    list experiments, params files and cachers
   experiment reports [--host H] [--port P] [--update]   serve or re-index the HTML reports
   experiment runs [EXPERIMENT] [--json]            list past runs
-  experiment init [--yes]                          scaffold a new project here
+  experiment init [--yes] [--experiments-path DIR]...   scaffold a new project here
+  experiment completion bash|zsh                   print a shell completion script
 
 EXPERIMENT and PARAMS are names inside the folders that curifactory_config.json names
-(experiments/ and params/ by default), without extension, with '.' for subfolders.)";
+(experiments/ and params/ by default), without extension, with '.' for subfolders.
+
+init asks for each folder (Enter keeps the default shown; --yes, or the end of input, takes
+the defaults), then writes curifactory_config.json, a CMakeLists.txt that builds every .cpp in
+the experiments, params and cachers folders into a plugin, an example experiment and params
+file, reports/style.css, and .gitignore lines for the build and data folders. It never
+overwrites: a file identical to the one it would write is kept, a different one stops init
+before anything is written, and an existing .gitignore only gains the lines it lacks.
+
+completion: `source <(experiment completion bash)` in bash; in zsh, save the output of
+`experiment completion zsh` as _experiment in a folder of $fpath. It completes flags, commands,
+and the experiment and params names of the project in the current folder.)";
 
 // Flags parsed today whose behaviour a later part of the product supplies. Accepting them
 // silently would let a user believe, say, that --overwrite happened.
@@ -30,8 +43,6 @@ struct PendingFlag {
 };
 constexpr PendingFlag kPending[] = {
     {"--stage-timeout", "stage supervision"},
-    {"--docker", "docker export"},
-    {"--yes", "project scaffolding"},
 };
 
 std::string join_command_line(int argc, const char* const* argv) {
@@ -141,10 +152,14 @@ ParseResult parse_cli(int argc, const char* const* argv) {
       ->group(output);
   app.add_flag("--notebook", run.notebook, "Write a Jupyter notebook that loads this run's artifacts")
       ->group(output);
-  app.add_flag("--docker", run.docker, "Build a docker image of the run (implies --store-full)")
+  app.add_flag(
+         "--docker", run.docker,
+         "Implies --store-full; then writes a Docker build context of the run to "
+         "<runs_path>/<reference>_docker and builds the image <experiment>:<run>_<date> (names lowercased "
+         "for Docker), or prints the docker build command when no Docker engine answers")
       ->group(output);
 
-  const char* serve = "reports, runs and init";
+  const char* serve = "reports and runs";
   app.add_option("--host", options.reports.host, "reports: address to listen on")
       ->capture_default_str()
       ->group(serve);
@@ -156,7 +171,15 @@ ParseResult parse_cli(int argc, const char* const* argv) {
                "reports: rebuild the report index from the folders found, then exit")
       ->group(serve);
   app.add_flag("--json", options.json, "runs: print the runs as JSON")->group(serve);
-  app.add_flag("--yes", options.yes, "init: accept every default path without asking")->group(serve);
+  // Only for the completion scripts: the names ls lists, one per line. Hidden (group ""), which
+  // also leaves it without a name in get_name(), so it is told apart by its pointer below.
+  const CLI::Option* names_only = app.add_option("--names-only", options.ls_names)
+                                      ->check(CLI::IsMember({"experiments", "params"}))
+                                      ->group("");
+
+  const char* init = "init";
+  app.add_flag("--yes", options.yes, "Take the default of every folder not given below, without asking")
+      ->group(init);
 
   try {
     app.parse(argc, argv);
@@ -180,27 +203,38 @@ ParseResult parse_cli(int argc, const char* const* argv) {
     options.command = Command::runs;
   } else if (first == "init") {
     options.command = Command::init;
+  } else if (first == "completion") {
+    options.command = Command::completion;
   } else {
     options.command = Command::run;
     run.experiment = first;
   }
-  if (positionals.size() > 1 && options.command != Command::runs) {
+  if (positionals.size() > 1 && options.command != Command::runs && options.command != Command::completion) {
     return fail("unexpected argument '" + positionals[1] + "'");
   }
-  if (positionals.size() > 1) options.runs_experiment = positionals[1];
+  if (options.command == Command::completion) {
+    if (positionals.size() < 2) return fail("completion needs a shell: experiment completion bash|zsh");
+    options.completion_shell = positionals[1];
+  } else if (positionals.size() > 1) {
+    options.runs_experiment = positionals[1];
+  }
   if (options.command == Command::run && run.experiment.empty()) return fail("empty experiment name");
 
   // A flag of another command would be silently ignored: refuse it instead.
   const std::string serve_group = serve;
+  const std::string init_group = init;
   for (const CLI::Option* option : app.get_options()) {
     if (option->count() == 0 || !option->nonpositional() || option->get_name() == "--version") continue;
-    const bool for_run = option->get_group() != serve_group;
-    const std::string name = option->get_name();
-    const bool allowed = for_run ? options.command == Command::run
-                                 : (name == "--json" && options.command == Command::runs) ||
-                                       (name == "--yes" && options.command == Command::init) ||
-                                       ((name == "--host" || name == "--port" || name == "--update") &&
-                                        options.command == Command::reports);
+    const std::string name = option == names_only ? "--names-only" : option->get_name();
+    const bool for_run =
+        option->get_group() != serve_group && option->get_group() != init_group && option != names_only;
+    const bool allowed = for_run
+                             ? options.command == Command::run
+                             : (name == "--json" && options.command == Command::runs) ||
+                                   (option->get_group() == init_group && options.command == Command::init) ||
+                                   (option == names_only && options.command == Command::ls) ||
+                                   ((name == "--host" || name == "--port" || name == "--update") &&
+                                    options.command == Command::reports);
     if (!allowed) {
       return fail(name + " does not apply to " +
                   (options.command == Command::run ? "running an experiment" : "'" + first + "'"));
@@ -221,14 +255,18 @@ ParseResult parse_cli(int argc, const char* const* argv) {
       return fail(std::string("--notebook does not apply with ") + name + " (no run is recorded to explore)");
     }
   }
+  // --docker packs a recorded run's full store; with these there is none, so no image would appear.
+  for (const char* name : {"--dry", "--parallel-mode", "--map", "--paths", "--hashes", "--print-params"}) {
+    if (run.docker && app.get_option(name)->count() > 0) {
+      return fail(std::string("--docker does not apply with ") + name + " (no run is recorded to pack)");
+    }
+  }
+  if (run.docker) run.store_full = true;  // the image is built from the run's full store
   // --update only rewrites the index and exits, so an address given with it would be ignored.
   for (const char* name : {"--host", "--port"}) {
     if (options.reports.update && app.get_option(name)->count() > 0) {
       return fail(std::string(name) + " does not apply to 'reports --update'");
     }
-  }
-  if (options.command == Command::init) {
-    return fail("'" + first + "' is not available yet in this release");
   }
   return {std::move(options), 0};
 }

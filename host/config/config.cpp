@@ -26,15 +26,6 @@ std::optional<std::filesystem::path> find_config(const std::filesystem::path& st
   return std::nullopt;
 }
 
-// A module name is a folder; as in the original, dots separate folders unless the value is
-// already written as a path.
-std::filesystem::path module_folder(std::string name) {
-  if (name.find('/') == std::string::npos) {
-    for (char& c : name) c = c == '.' ? '/' : c;
-  }
-  return name;
-}
-
 // Normalised, without the trailing separator a value like "data/" would leave.
 std::filesystem::path clean(const std::filesystem::path& path) {
   auto normal = path.lexically_normal();
@@ -42,6 +33,14 @@ std::filesystem::path clean(const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+// As in the original, dots separate folders unless the value is already written as a path.
+std::filesystem::path module_folder(std::string name) {
+  if (name.find('/') == std::string::npos) {
+    for (char& c : name) c = c == '.' ? '/' : c;
+  }
+  return name;
+}
 
 std::string display_path(const std::filesystem::path& path) {
   const auto relative = path.lexically_proximate(std::filesystem::current_path());

@@ -33,6 +33,10 @@ struct Config {
 // for malformed JSON or a value of the wrong type.
 Config load_config(const std::filesystem::path& start);
 
+// The folder a module name (experiments_module_name, params_module_name) stands for, relative
+// to the project: "experiments" -> experiments, "lab.experiments" -> lab/experiments.
+std::filesystem::path module_folder(std::string name);
+
 // How a path is shown to the user: relative to the working folder when it is below it.
 std::string display_path(const std::filesystem::path& path);
 

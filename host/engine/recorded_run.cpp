@@ -10,8 +10,10 @@
 #include "engine/run_report.hpp"
 #include "engine/run_shares.hpp"
 #include "exec/supervisor.hpp"
+#include "export/docker_export.hpp"
 #include "log/run_log.hpp"
 #include "plugin/loaded_plugin.hpp"
+#include "plugin/stale_plugin.hpp"
 #include "report_writer.hpp"
 #include "store/full_store.hpp"
 #include "store/provenance.hpp"
@@ -135,6 +137,9 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
   log.file_only(CF_LOG_INFO,
                 "run " + stored.reference + " of experiment '" + stored.experiment + "': " + stored.command);
   if (!git.warning.empty()) log.log(CF_LOG_WARNING, "git: " + git.warning);
+  if (auto stale =
+          stale_plugin_warning(run.experiment.path(), run.config.experiments_dir, run.options.experiment))
+    log.log(CF_LOG_WARNING, *stale);
 
   RunInfo info = make_run_info(run.options.experiment, run.command_line);
   info.number = stored.number;
@@ -197,6 +202,11 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
   }
   if (run.options.notebook) write_run_notebook(run, finished, session, log);
   store.finish_run(stored.reference, finished.status, finished.error);
+  if (run.options.docker && outcome.ok) {
+    export_docker_image(
+        {run.config, stored.experiment, stored.reference, run.config.runs_path / stored.reference},
+        run.options.quiet, log_line);
+  }
   log.flush();
   return outcome.ok ? 0 : 1;
 }

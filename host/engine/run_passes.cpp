@@ -1,8 +1,10 @@
 #include "cli/options.hpp"
+#include "config/config.hpp"
 #include "engine/prepared_run.hpp"
 #include "engine/run_map.hpp"
 #include "log/run_log.hpp"
 #include "plugin/loaded_plugin.hpp"
+#include "plugin/stale_plugin.hpp"
 #include "plugin/string_sink.hpp"
 #include "util/error.hpp"
 
@@ -113,6 +115,9 @@ int run_unrecorded(const PreparedRun& run) {
     }
     return 0;
   }
+  if (auto stale =
+          stale_plugin_warning(run.experiment.path(), run.config.experiments_dir, run.options.experiment))
+    log.log(CF_LOG_WARNING, *stale);
   const PassOutcome outcome = run_passes(run, session, cache);
   if (!outcome.ok) {
     std::cerr << "error: " << outcome.error << "\n";

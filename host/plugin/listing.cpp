@@ -15,6 +15,7 @@ namespace {
 struct Section {
   std::vector<std::string> warnings;
   std::vector<std::string> rows;
+  std::vector<std::string> names;  // of the rows without an error
 };
 
 std::string missing_folder_warning(const std::filesystem::path& folder) {
@@ -24,6 +25,11 @@ std::string missing_folder_warning(const std::filesystem::path& folder) {
 
 std::string row(const std::string& name, const std::string& description) {
   return description.empty() ? name : name + " - " + description;
+}
+
+void add_row(Section& section, const std::string& name, const std::string& description) {
+  section.rows.push_back(row(name, description));
+  section.names.push_back(name);
 }
 
 // Adds the rows of one module folder: experiments (only from the experiments folder) and
@@ -38,7 +44,7 @@ void list_folder(const std::filesystem::path& folder, bool experiments_folder, S
   for (const ProjectFile& file : scan_module_folder(folder)) {
     if (file.type == ProjectFile::Type::yaml) {
       try {
-        params.rows.push_back(row(file.name, read_yaml_description(file.path)));
+        add_row(params, file.name, read_yaml_description(file.path));
       } catch (const UserError& e) {
         params.rows.push_back(file.name + " [ERROR - " + e.what() + "]");
       }
@@ -46,9 +52,8 @@ void list_folder(const std::filesystem::path& folder, bool experiments_folder, S
     }
     try {
       const PluginMetadata metadata = read_plugin_metadata(file.path);
-      if (metadata.is_experiment && experiments_folder)
-        experiments.rows.push_back(row(file.name, metadata.description));
-      if (metadata.is_params) params.rows.push_back(row(file.name, metadata.description));
+      if (metadata.is_experiment && experiments_folder) add_row(experiments, file.name, metadata.description);
+      if (metadata.is_params) add_row(params, file.name, metadata.description);
     } catch (const UserError& e) {
       (experiments_folder ? experiments : params).rows.push_back(file.name + " [ERROR - " + e.what() + "]");
     }
@@ -64,13 +69,17 @@ void print_section(std::string& out, const char* title, Section& section) {
   }
 }
 
+void list_project(const Config& config, Section& experiments, Section& params) {
+  if (config.params_dir != config.experiments_dir) list_folder(config.params_dir, false, experiments, params);
+  list_folder(config.experiments_dir, true, experiments, params);
+}
+
 }  // namespace
 
 std::string render_listing(const Config& config, const std::vector<ListedCacher>& cachers) {
   Section experiments;
   Section params;
-  if (config.params_dir != config.experiments_dir) list_folder(config.params_dir, false, experiments, params);
-  list_folder(config.experiments_dir, true, experiments, params);
+  list_project(config, experiments, params);
 
   std::string out;
   print_section(out, "EXPERIMENTS:", experiments);
@@ -83,6 +92,19 @@ std::string render_listing(const Config& config, const std::vector<ListedCacher>
   }
   out += '\n';
   print_section(out, "CACHERS:", cacher_rows);
+  return out;
+}
+
+std::string render_names(const Config& config, bool experiments) {
+  Section experiment_section;
+  Section params_section;
+  list_project(config, experiment_section, params_section);
+  std::vector<std::string>& names = experiments ? experiment_section.names : params_section.names;
+  std::sort(names.begin(), names.end());
+  // A params file in both folders is listed twice; completion wants each name once.
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::string out;
+  for (const std::string& name : names) out += name + '\n';
   return out;
 }
 

@@ -21,4 +21,8 @@ struct ListedCacher {
 // for the cachers a run can use.
 std::string render_listing(const Config& config, const std::vector<ListedCacher>& cachers);
 
+// The names `experiment ls` lists without an error under EXPERIMENTS (`experiments` true) or
+// PARAMS, sorted, one per line: what shell completion offers (`ls --names-only`).
+std::string render_names(const Config& config, bool experiments);
+
 }  // namespace cf::host

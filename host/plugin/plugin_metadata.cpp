@@ -49,6 +49,7 @@ PluginMetadata parse_plugin_metadata(std::string_view section) {
     const std::string kind = string_member(record, "kind");
     if (kind == "experiment") {
       metadata.is_experiment = true;
+      metadata.source = string_member(record, "source");
     } else if (kind == "params") {
       metadata.is_params = true;
     } else if (kind == "cacher") {

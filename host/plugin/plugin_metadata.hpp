@@ -15,6 +15,7 @@ struct PluginMetadata {
   bool is_params = false;
   bool is_cacher = false;
   std::string cacher_name;
+  std::string source;  // experiments: the source file that defines the entry point, as compiled
 };
 
 // Parses the NUL-separated JSON records of a metadata section. Throws UserError (reason only).

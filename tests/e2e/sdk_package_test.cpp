@@ -100,13 +100,6 @@ constexpr const char* kExpectedListing =
     "\n"
     "CACHERS:\n";
 
-::testing::AssertionResult succeeded(const std::string& step, const CommandResult& result) {
-  if (result.exit_code == 0) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << step << " exited with " << result.exit_code << "\n--- stdout ---\n"
-                                       << result.out << "--- stderr ---\n"
-                                       << result.err;
-}
-
 // True when `inner` is `outer` or lies below it, after resolving symlinks (TMPDIR may be one).
 bool is_inside(const std::filesystem::path& inner, const std::filesystem::path& outer) {
   const auto relative =

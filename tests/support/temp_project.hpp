@@ -58,6 +58,14 @@ inline CommandResult run_shell(const std::filesystem::path& folder, const std::s
   return result;
 }
 
+// Success when `result` exited with 0; else a failure naming `step` with both outputs.
+inline ::testing::AssertionResult succeeded(const std::string& step, const CommandResult& result) {
+  if (result.exit_code == 0) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << step << " exited with " << result.exit_code << "\n--- stdout ---\n"
+                                       << result.out << "--- stderr ---\n"
+                                       << result.err;
+}
+
 // Console output without the lines the host adds to every recorded run (the provenance
 // warning for a folder that is no git work tree, as every test project is, and where the
 // report went), for tests about the experiment's own lines.

@@ -43,6 +43,8 @@ TEST(PluginMetadata, ReadsTheSdkWrittenRecords) {
   EXPECT_TRUE(metadata.is_experiment);
   EXPECT_TRUE(metadata.is_params);
   EXPECT_FALSE(metadata.is_cacher);
+  // CF_EXPERIMENT records its own source file, for the stale-plugin warning.
+  EXPECT_EQ(metadata.source, std::string(CF_SOURCE_DIR) + "/tests/plugins/listed_experiment.cpp");
 }
 
 TEST(PluginMetadata, WrongAbiVersionIsRefused) {

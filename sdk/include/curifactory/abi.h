@@ -29,8 +29,8 @@ extern "C" {
 #define CF_ABI_VERSION 1
 
 /* ELF section holding the metadata records: a sequence of NUL-terminated JSON objects, each
- * with "curifactory_abi": <version> and one of "kind" (with "sdk", and "name" for cachers)
- * or "description". */
+ * with "curifactory_abi": <version> and one of "kind" (with "sdk", "name" for cachers and
+ * "source", the file that defines the entry point, for experiments) or "description". */
 #define CF_METADATA_SECTION ".curifactory"
 
 /* Exported entry points, one per plugin kind. Each returns a pointer to a static struct. */

@@ -96,11 +96,13 @@ const cf_params_api* params_api() noexcept {
 }  // namespace detail
 }  // namespace cf
 
+// "source" names the file that holds CF_EXPERIMENT, so a run can warn when the plugin is older
+// than its source (a forgotten rebuild).
 #define CF_EXPERIMENT(ParamsType, run_function)                            \
   CF_DETAIL_EXPORT const cf_experiment_api* curifactory_experiment(void) { \
     return ::cf::detail::experiment_api<ParamsType, &run_function>();      \
   }                                                                        \
-  CF_DETAIL_METADATA("kind", "experiment")
+  CF_DETAIL_METADATA("kind", "experiment", "source", __FILE__)
 
 #define CF_GET_PARAMS(function)                                    \
   CF_DETAIL_EXPORT const cf_params_api* curifactory_params(void) { \
