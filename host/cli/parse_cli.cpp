@@ -180,6 +180,22 @@ ParseResult parse_cli(int argc, const char* const* argv) {
   const char* init = "init";
   app.add_flag("--yes", options.yes, "Take the default of every folder not given below, without asking")
       ->group(init);
+  LayoutFlags& folders = options.init_paths;
+  const struct {
+    const char* flag;
+    std::optional<std::string>* value;
+    const char* help;
+  } init_paths[] = {
+      {"--experiments-path", &folders.experiments, "experiments_module_name (default: experiments)"},
+      {"--params-path", &folders.params, "params_module_name (default: params)"},
+      {"--data-path", &folders.data, "manager_cache_path, the run store's folder (default: data/)"},
+      {"--cache-path", &folders.cache, "cache_path (default: <data>/cache)"},
+      {"--runs-path", &folders.runs, "runs_path, for --store-full runs (default: <data>/runs)"},
+      {"--logs-path", &folders.logs, "logs_path (default: logs/)"},
+      {"--notebooks-path", &folders.notebooks, "notebooks_path (default: notebooks/)"},
+      {"--reports-path", &folders.reports, "reports_path; the stylesheet goes in it (default: reports/)"},
+  };
+  for (const auto& path : init_paths) app.add_option(path.flag, *path.value, path.help)->group(init);
 
   try {
     app.parse(argc, argv);
