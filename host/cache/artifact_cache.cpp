@@ -30,14 +30,21 @@ CacheStatus ArtifactCache::check(const CacheLocation& location) const {
     status.problem = "not cached";
     return status;
   }
+  // One half of a pair is damage (a deleted file, an interrupted write): reported, not silent.
   if (!has_data) {
+    status.state = CacheState::corrupt;
     status.problem = "its metadata is there but the file is not";
+    return status;
+  }
+  if (!has_metadata) {
+    status.state = CacheState::corrupt;
+    status.problem = "the file is there but its metadata is not";
     return status;
   }
   std::string problem;
   const auto stored = read_metadata(location.metadata, problem);
   if (!stored) {
-    status.state = has_metadata ? CacheState::corrupt : CacheState::missing;
+    status.state = CacheState::corrupt;
     status.problem = problem;
     return status;
   }
