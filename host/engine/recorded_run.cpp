@@ -151,6 +151,7 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
     log.set_context(set_name);
   };
   hooks.stage_finished = [&](const std::string& where, double seconds, bool) {
+    channel.finished();
     log.clear_context();
     char timing[64];
     std::snprintf(timing, sizeof timing, " took %.3f s, peak memory %ld MiB", seconds, peak_memory_mib());
@@ -212,6 +213,12 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
 }
 
 }  // namespace
+
+std::string seconds_text(double seconds) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", seconds);
+  return text;
+}
 
 int run_recorded(const PreparedRun& run) {
   const RunOptions& options = run.options;
@@ -284,13 +291,19 @@ int run_recorded(const PreparedRun& run) {
       [&](const SupervisorChannel& channel) {
         return execute(final_run, stored, store_file, log_settings, git, channel);
       },
-      capture);
+      capture, options.stage_timeout);
 
   RunStore store(store_file);
   const auto after = store.run(stored.reference);
   if (after && after->status == "incomplete") {
-    std::string message = "experiment '" + options.experiment + "': the experiment process " + end.describe();
-    if (!end.last_stage.empty()) message += " during " + end.last_stage;
+    std::string message = "experiment '" + options.experiment + "': ";
+    if (end.timed_out) {
+      message += end.last_stage + " ran longer than --stage-timeout " + seconds_text(*options.stage_timeout) +
+                 " and was stopped";
+    } else {
+      message += "the experiment process " + end.describe();
+      if (!end.last_stage.empty()) message += " during " + end.last_stage;
+    }
     store.finish_run(stored.reference, "error", message);
     if (parent_log) parent_log->file_only(CF_LOG_ERROR, message);
     std::cerr << "error: " << message << "\n";

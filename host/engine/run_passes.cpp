@@ -2,6 +2,7 @@
 #include "config/config.hpp"
 #include "engine/prepared_run.hpp"
 #include "engine/run_map.hpp"
+#include "exec/supervisor.hpp"
 #include "log/run_log.hpp"
 #include "plugin/loaded_plugin.hpp"
 #include "plugin/stale_plugin.hpp"
@@ -10,6 +11,7 @@
 
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <set>
@@ -89,6 +91,37 @@ LogSettings console_settings(const RunOptions& options) {
   return settings;
 }
 
+namespace {
+
+// The two passes of a run that records nothing; with `channel`, in a supervised child that
+// reports each stage it executes.
+int unrecorded_passes(const PreparedRun& run, const LogSettings& settings, const SupervisorChannel* channel) {
+  RunLog log(settings);
+  ArtifactCache cache(run.cache_folder, run.prefix, run.cachers);
+  SessionHooks hooks;
+  if (channel != nullptr) {
+    hooks.stage_started = [channel](const std::string& where, const std::string&) {
+      channel->started(where);
+    };
+    hooks.stage_finished = [channel](const std::string&, double, bool) { channel->finished(); };
+  }
+  RunSession session(
+      cache, make_run_info(run.options.experiment, run.command_line), run.settings,
+      [&](cf_log_level level, std::string_view message) { log.log(level, message); }, hooks);
+  if (auto stale =
+          stale_plugin_warning(run.experiment.path(), run.config.experiments_dir, run.options.experiment))
+    log.log(CF_LOG_WARNING, *stale);
+  const PassOutcome outcome = run_passes(run, session, cache);
+  if (!outcome.ok) {
+    std::cerr << "error: " << outcome.error << "\n";
+    return 1;
+  }
+  if (!session.actions().empty()) log.log(CF_LOG_INFO, run_summary(session));
+  return 0;
+}
+
+}  // namespace
+
 int run_unrecorded(const PreparedRun& run) {
   LogSettings settings = console_settings(run.options);
   // A parallel child logs to the file its parent named.
@@ -96,11 +129,11 @@ int run_unrecorded(const PreparedRun& run) {
       file != nullptr && *file != '\0' && !run.options.dry) {
     settings.file = file;
   }
-  RunLog log(settings);
-  ArtifactCache cache(run.cache_folder, run.prefix, run.cachers);
-  RunSession session(cache, make_run_info(run.options.experiment, run.command_line), run.settings,
-                     [&](cf_log_level level, std::string_view message) { log.log(level, message); });
   if (run.options.map || run.options.paths) {
+    RunLog log(settings);
+    ArtifactCache cache(run.cache_folder, run.prefix, run.cachers);
+    RunSession session(cache, make_run_info(run.options.experiment, run.command_line), run.settings,
+                       [&](cf_log_level level, std::string_view message) { log.log(level, message); });
     session.start_map_pass();
     if (auto error = call_run(run, session)) {
       std::cerr << "error: " << failed(run, " during the map pass", *error) << "\n";
@@ -115,16 +148,25 @@ int run_unrecorded(const PreparedRun& run) {
     }
     return 0;
   }
-  if (auto stale =
-          stale_plugin_warning(run.experiment.path(), run.config.experiments_dir, run.options.experiment))
-    log.log(CF_LOG_WARNING, *stale);
-  const PassOutcome outcome = run_passes(run, session, cache);
-  if (!outcome.ok) {
-    std::cerr << "error: " << outcome.error << "\n";
+  if (!run.options.stage_timeout) return unrecorded_passes(run, settings, nullptr);
+
+  // A stage past its timeout cannot be stopped from inside the process, so the passes run in a
+  // child that the parent can kill.
+  const ChildEnd end = run_supervised(
+      [&](const SupervisorChannel& channel) { return unrecorded_passes(run, settings, &channel); }, {},
+      run.options.stage_timeout);
+  if (end.timed_out) {
+    std::cerr << "error: experiment '" << run.options.experiment << "': " << end.last_stage
+              << " ran longer than --stage-timeout " << seconds_text(*run.options.stage_timeout)
+              << " and was stopped\n";
     return 1;
   }
-  if (!session.actions().empty()) log.log(CF_LOG_INFO, run_summary(session));
-  return 0;
+  if (end.signaled) {
+    // End the way the child did, so a parallel parent reports the same signal.
+    std::signal(end.code, SIG_DFL);
+    std::raise(end.code);
+  }
+  return end.code;
 }
 
 }  // namespace cf::host
