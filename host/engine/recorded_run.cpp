@@ -21,8 +21,6 @@
 #include "util/error.hpp"
 #include "util/shell_quote.hpp"
 
-#include <unistd.h>
-
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -131,7 +129,7 @@ std::optional<std::filesystem::path> write_report(const PreparedRun& run, const 
 // The child's whole life: the two passes, then everything the store and a full store keep.
 int execute(const PreparedRun& run, const StoredRun& stored, const std::filesystem::path& store_file,
             const LogSettings& log_settings, const GitState& git, const SupervisorChannel& channel) {
-  RunProgress progress(run.options, STDERR_FILENO);
+  RunProgress progress(run.options, channel.console_fd());
   RunLog log(progress.console(log_settings));
   auto log_line = [&](cf_log_level level, std::string_view message) { log.log(level, message); };
   log.file_only(CF_LOG_INFO,

@@ -2,6 +2,7 @@
 #include "config/config.hpp"
 #include "engine/prepared_run.hpp"
 #include "engine/run_map.hpp"
+#include "engine/run_progress.hpp"
 #include "exec/supervisor.hpp"
 #include "log/run_log.hpp"
 #include "plugin/loaded_plugin.hpp"
@@ -96,9 +97,11 @@ namespace {
 // The two passes of a run that records nothing; with `channel`, in a supervised child that
 // reports each stage it executes.
 int unrecorded_passes(const PreparedRun& run, const LogSettings& settings, const SupervisorChannel* channel) {
-  RunLog log(settings);
+  RunProgress progress(run.options, channel != nullptr ? channel->console_fd() : STDERR_FILENO);
+  RunLog log(progress.console(settings));
   ArtifactCache cache(run.cache_folder, run.prefix, run.cachers);
   SessionHooks hooks;
+  progress.attach(hooks, log);
   if (channel != nullptr) {
     hooks.stage_started = [channel](const std::string& where, const std::string&) {
       channel->started(where);
@@ -112,6 +115,7 @@ int unrecorded_passes(const PreparedRun& run, const LogSettings& settings, const
           stale_plugin_warning(run.experiment.path(), run.config.experiments_dir, run.options.experiment))
     log.log(CF_LOG_WARNING, *stale);
   const PassOutcome outcome = run_passes(run, session, cache);
+  progress.finish();
   if (!outcome.ok) {
     std::cerr << "error: " << outcome.error << "\n";
     return 1;

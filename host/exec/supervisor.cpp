@@ -95,6 +95,8 @@ ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& chil
     throw UserError("cannot start the experiment process: " + std::system_category().message(errno));
   if (pid == 0) {
     progress.close_read();
+    // Open until the child exits, like its stderr.
+    const int console = errors ? ::dup(STDERR_FILENO) : STDERR_FILENO;
     if (errors) {
       ::dup2(errors->write_end(), STDERR_FILENO);
       errors->close_read();
@@ -102,7 +104,7 @@ ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& chil
     }
     int code = 1;
     try {
-      code = child(SupervisorChannel(progress.write_end()));
+      code = child(SupervisorChannel(progress.write_end(), console < 0 ? STDERR_FILENO : console));
     } catch (const std::exception& e) {
       std::cerr << "error: " << e.what() << "\n";
     }

@@ -13,15 +13,19 @@ namespace cf::host {
 // What the child may tell its parent while it runs.
 class SupervisorChannel {
  public:
-  explicit SupervisorChannel(int progress_fd) : progress_fd_(progress_fd) {}
+  SupervisorChannel(int progress_fd, int console_fd) : progress_fd_(progress_fd), console_fd_(console_fd) {}
   // The stage the child is about to run ("stage 'fit' on record 3 ('a')"); the parent keeps the
   // latest to name it if the child dies.
   void started(std::string_view what) const;
   // The stage reported by `started` has returned; its --stage-timeout clock stops.
   void finished() const;
+  // The child's stderr as it was before `on_stderr` capture (--log-errors) redirected it into
+  // the log: where to draw on the console (progress bars) without that landing in the log file.
+  int console_fd() const { return console_fd_; }
 
  private:
   int progress_fd_;
+  int console_fd_;
 };
 
 struct ChildEnd {

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <regex>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@ class ProgressProject {
   CommandResult piped(const std::string& flags) const {
     return project_.experiment("dag_experiment -p sets " + flags);
   }
+  const std::filesystem::path& root() const { return project_.root(); }
 
  private:
   TempProject project_;
@@ -91,6 +93,28 @@ TEST(ProgressTest, QuietTerminalShowsOnlyTheFinalBars) {
   const PtyResult result = project.on_terminal({"--progress", "--quiet"});
   ASSERT_EQ(result.exit_code, 0) << result.output;
   // Every intermediate drawing was erased by the next: only the final one is left.
+  expect_final_bars(terminal_screen(result.output));
+}
+
+TEST(ProgressTest, LogErrorsKeepsTheBarsOnTheTerminalAndOutOfTheLog) {
+  const ProgressProject project;
+  const PtyResult result = project.on_terminal({"--progress", "--quiet", "--log-errors"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  // The experiment's stderr goes into the log, but the bars still reach the terminal...
+  expect_final_bars(terminal_screen(result.output));
+  // ...and not the log, which has the run's lines and no terminal control.
+  std::string log;
+  for (const auto& entry : std::filesystem::directory_iterator(project.root() / "logs"))
+    log += read_text(entry.path());
+  EXPECT_NE(log.find("stage 'compare' on record 2 ('None'): executing"), std::string::npos) << log;
+  EXPECT_EQ(log.find('\033'), std::string::npos) << log;
+  EXPECT_EQ(log.find("11/11"), std::string::npos) << log;
+}
+
+TEST(ProgressTest, DryRunShowsBarsToo) {
+  const ProgressProject project;
+  const PtyResult result = project.on_terminal({"--progress", "--quiet", "--dry"});
+  ASSERT_EQ(result.exit_code, 0) << result.output;
   expect_final_bars(terminal_screen(result.output));
 }
 
