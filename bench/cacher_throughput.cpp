@@ -6,6 +6,9 @@
 //   cf_bench_cachers [--mib N] [--folder DIR] [--runs R] [--data sine|rounded]
 //                    [--export FILE] [--json FILE] [cacher[:options-json]]...
 //
+// The name `plain` measures the limit the cachers are compared with: write(2) of the same
+// bytes to a new file in the same folder, and read(2) of that file into fresh memory.
+//
 // --data: `sine` (default) is a smooth signal whose doubles barely compress; `rounded` is the
 // same signal rounded to whole numbers, which compresses well. --export writes the encoded
 // artifact (the bytes the raw cacher stores) to FILE first, so a plain copy of the same bytes
@@ -17,10 +20,13 @@
 
 #include <curifactory/artifact.hpp>
 
+#include <fcntl.h>
 #include <rapidjson/document.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -29,6 +35,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -103,6 +111,47 @@ void write_json(const std::filesystem::path& file, const std::vector<Row>& rows,
   }
   json.EndArray();
   std::ofstream(file) << buffer.GetString() << "\n";
+}
+
+// The limit a cacher is compared with (the row named "plain"): the same bytes written with
+// write(2) to a new file in the same folder, and read back with read(2) into fresh memory of
+// the file's size, as a load's result must be. Nothing is done to the bytes.
+void plain_save(const std::filesystem::path& path, std::string_view bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) throw std::runtime_error(path.string() + ": cannot be created");
+  while (!bytes.empty()) {
+    const ssize_t written = ::write(fd, bytes.data(), bytes.size());
+    if (written <= 0) {
+      ::close(fd);
+      throw std::runtime_error(path.string() + ": cannot be written");
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(written));
+  }
+  if (::close(fd) != 0) throw std::runtime_error(path.string() + ": cannot be written");
+}
+
+struct PlainBytes {
+  std::unique_ptr<char[]> data;
+  std::size_t size = 0;
+};
+
+PlainBytes plain_load(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw std::runtime_error(path.string() + ": cannot be read");
+  struct stat facts {};
+  ::fstat(fd, &facts);
+  PlainBytes bytes{std::make_unique_for_overwrite<char[]>(static_cast<std::size_t>(facts.st_size)), 0};
+  while (bytes.size < static_cast<std::size_t>(facts.st_size)) {
+    const ssize_t count =
+        ::read(fd, bytes.data.get() + bytes.size, static_cast<std::size_t>(facts.st_size) - bytes.size);
+    if (count <= 0) {
+      ::close(fd);
+      throw std::runtime_error(path.string() + ": cannot be read");
+    }
+    bytes.size += static_cast<std::size_t>(count);
+  }
+  ::close(fd);
+  return bytes;
 }
 
 [[noreturn]] void usage_error(const std::string& message) {
@@ -181,18 +230,31 @@ int main(int argc, char** argv) {
   int status = 0;
   for (const auto& [name, options] : wanted) {
     try {
-      const cf_cacher_api& cacher = registry.get(name);
-      const auto path = folder / (std::string("cf_bench_cacher") + cacher.extension);
+      const bool plain = name == "plain";
+      const cf_cacher_api* cacher = plain ? nullptr : &registry.get(name);
+      const auto path = folder / (std::string("cf_bench_cacher") + (plain ? ".bin" : cacher->extension));
       Row row;
       row.cacher = name;
       row.options = options;
       std::vector<Timing> writes;
       std::vector<Timing> reads;
       for (std::size_t run = 0; run < runs; ++run) {
-        writes.push_back(measure([&] { cf::host::save(cacher, path, artifact, options); }));
+        writes.push_back(measure([&] {
+          if (plain) {
+            plain_save(path, artifact);
+          } else {
+            cf::host::save(*cacher, path, artifact, options);
+          }
+        }));
         row.file_mib = static_cast<double>(std::filesystem::file_size(path)) / (1024.0 * 1024.0);
         std::string loaded;
-        reads.push_back(measure([&] { loaded = cf::host::load(cacher, path, options); }));
+        if (plain) {
+          PlainBytes bytes;
+          reads.push_back(measure([&] { bytes = plain_load(path); }));
+          loaded.assign(bytes.data.get(), bytes.size);
+        } else {
+          reads.push_back(measure([&] { loaded = cf::host::load(*cacher, path, options); }));
+        }
         std::filesystem::remove(path);
         // By value, not by bytes: json gives typed arrays back as plain lists of numbers.
         row.same = row.same && cf::decode_artifact<std::vector<double>>(loaded) == values;
