@@ -1,9 +1,11 @@
 #!/usr/bin/python3
 """Checks that docs/errors.md lists every error message the code can show a user.
 
-It scans the C++ sources of host/, sdk/ and cachers/ for the calls that build a user-facing
-error: UserError(...), fail(...), host_error(...) and the SDK's stage_error, json_error and
-artifact_error. For each call it takes the first string literal inside the parentheses that has
+It scans the C++ sources of host/, sdk/, cachers/ and reports/ for the calls that build a
+user-facing error: UserError(...), fail(...), host_error(...), the SDK's stage_error,
+json_error and artifact_error, std::runtime_error(...), the local error/invalid/reject/fail_io/
+fail_status helpers, warnings.push_back(...), and log(...) calls at CF_LOG_WARNING or
+CF_LOG_ERROR. For each call it takes the first string literal inside the parentheses that has
 at least three words (adjacent literals joined, C escapes undone): that is the fixed text a user
 sees, whatever placeholders surround it. Each such text must appear in docs/errors.md, compared
 with runs of whitespace collapsed, so the document may wrap it across lines.
@@ -28,8 +30,9 @@ SOURCE_FOLDERS = ("host", "sdk", "cachers", "reports")
 SOURCE_SUFFIXES = (".cpp", ".hpp", ".h", ".cc", ".c")
 CALL = re.compile(
     r"\b(UserError|host_error|stage_error|json_error|artifact_error|runtime_error"
-    r"|fail|fail_io|fail_status|error|invalid|reject)\s*\("
+    r"|fail|fail_io|fail_status|error|invalid|reject|log|warnings\.push_back)\s*\("
 )
+LOGGED_PROBLEM = re.compile(r"CF_LOG_(WARNING|ERROR)")
 MIN_WORDS = 3
 ESCAPES = {"n": "\n", "t": "\t", "\\": "\\", '"': '"', "'": "'", "0": "\0", "?": "?"}
 
@@ -81,7 +84,8 @@ def decode(body):
 
 
 def call_literals(text, open_paren):
-    """The string literals inside the call whose '(' is at open_paren, adjacent ones joined."""
+    """The string literals inside the call whose '(' is at open_paren, adjacent ones joined, and
+    the index just past the call's ')'."""
     literals = []
     depth, i, n = 1, open_paren + 1, len(text)
     adjacent = False  # the previous token was a literal and only whitespace followed it
@@ -113,7 +117,7 @@ def call_literals(text, open_paren):
         if not c.isspace() and c != "R":
             adjacent = False
         i += 1
-    return literals
+    return literals, i
 
 
 def word_count(text):
@@ -136,7 +140,11 @@ def extract(root):
                 continue
             text = blank_comments(path.read_text(encoding="utf-8", errors="replace"))
             for match in CALL.finditer(text):
-                for literal in call_literals(text, match.end() - 1):
+                literals, end = call_literals(text, match.end() - 1)
+                # Log lines count only at the levels a user reads as a problem.
+                if match.group(1) == "log" and not LOGGED_PROBLEM.search(text, match.start(), end):
+                    continue
+                for literal in literals:
                     message = normalized(literal)
                     if word_count(message) >= MIN_WORDS:
                         line = text.count("\n", 0, match.start()) + 1
