@@ -11,9 +11,11 @@ if [ $# -ne 1 ]; then
   exit 2
 fi
 
-for tool in munged mungekey slurmctld slurmd sbatch sinfo scontrol; do
+# The daemons live in sbin, which a non-login PATH (a CI job, sudo -E) may lack.
+export PATH=$PATH:/usr/sbin:/sbin
+for tool in munged mungekey slurmctld slurmd sbatch sinfo scontrol ss; do
   if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "slurm_local: '$tool' not found on PATH (scripts/setup.sh installs slurm-wlm and munge; the daemons are in /usr/sbin)" >&2
+    echo "slurm_local: '$tool' not found on PATH (scripts/setup.sh installs slurm-wlm, munge and iproute2)" >&2
     exit 1
   fi
 done
