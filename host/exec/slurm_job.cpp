@@ -1,17 +1,12 @@
 #include "exec/slurm_job.hpp"
 
+#include "exec/child_command.hpp"
 #include "exec/interrupt_guard.hpp"
 #include "util/error.hpp"
 #include "util/shell_quote.hpp"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
-#include <array>
-#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <fstream>
@@ -19,122 +14,11 @@
 #include <optional>
 #include <set>
 #include <sstream>
-#include <system_error>
 #include <thread>
 #include <utility>
 
-extern char** environ;
-
 namespace cf::host {
 namespace {
-
-class FileDescriptor {
- public:
-  FileDescriptor() = default;
-  explicit FileDescriptor(int fd) : fd_(fd) {}
-  ~FileDescriptor() { reset(); }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  FileDescriptor(FileDescriptor&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  FileDescriptor& operator=(FileDescriptor&& other) noexcept {
-    if (this != &other) {
-      reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
-
-struct PipePair {
-  FileDescriptor read;
-  FileDescriptor write;
-};
-
-PipePair make_pipe() {
-  std::array<int, 2> fds{-1, -1};
-  // CLOEXEC on both ends: the child gets its copy through dup2, which clears the flag.
-  if (::pipe2(fds.data(), O_CLOEXEC) != 0) {
-    throw UserError("cannot create a pipe for Slurm commands: " + std::system_category().message(errno));
-  }
-  return {FileDescriptor(fds[0]), FileDescriptor(fds[1])};
-}
-
-class SpawnFileActions {
- public:
-  SpawnFileActions() { ::posix_spawn_file_actions_init(&actions_); }
-  ~SpawnFileActions() { ::posix_spawn_file_actions_destroy(&actions_); }
-  SpawnFileActions(const SpawnFileActions&) = delete;
-  SpawnFileActions& operator=(const SpawnFileActions&) = delete;
-  posix_spawn_file_actions_t* get() { return &actions_; }
-
- private:
-  posix_spawn_file_actions_t actions_{};
-};
-
-struct CommandOutput {
-  int status = 0;  // as from waitpid
-  std::string out;
-  std::string err;
-  bool succeeded() const { return WIFEXITED(status) && WEXITSTATUS(status) == 0; }
-};
-
-// posix_spawn rather than fork: the caller may have threads (the report server, the commit
-// queue), and spawn is safe there. Both pipes are drained together so that a chatty stderr
-// cannot block the child while we wait on stdout.
-CommandOutput run_command(const std::vector<std::string>& argv) {
-  PipePair out = make_pipe();
-  PipePair err = make_pipe();
-  SpawnFileActions actions;
-  ::posix_spawn_file_actions_addopen(actions.get(), STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  ::posix_spawn_file_actions_adddup2(actions.get(), out.write.get(), STDOUT_FILENO);
-  ::posix_spawn_file_actions_adddup2(actions.get(), err.write.get(), STDERR_FILENO);
-
-  std::vector<char*> raw;
-  raw.reserve(argv.size() + 1);
-  for (const auto& argument : argv) raw.push_back(const_cast<char*>(argument.c_str()));
-  raw.push_back(nullptr);
-
-  pid_t pid = -1;
-  const int spawn_error = ::posix_spawnp(&pid, raw[0], actions.get(), nullptr, raw.data(), environ);
-  if (spawn_error != 0) {
-    throw UserError("cannot run '" + argv[0] + "': " + std::system_category().message(spawn_error));
-  }
-  out.write.reset();
-  err.write.reset();
-
-  CommandOutput result;
-  std::array<pollfd, 2> polled{pollfd{out.read.get(), POLLIN, 0}, pollfd{err.read.get(), POLLIN, 0}};
-  std::array<std::string*, 2> sinks{&result.out, &result.err};
-  int open_streams = 2;
-  std::array<char, 4096> buffer{};
-  while (open_streams > 0) {
-    if (::poll(polled.data(), polled.size(), -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (std::size_t i = 0; i < polled.size(); ++i) {
-      if (polled[i].fd < 0 || polled[i].revents == 0) continue;
-      const ssize_t got = ::read(polled[i].fd, buffer.data(), buffer.size());
-      if (got > 0) {
-        sinks[i]->append(buffer.data(), static_cast<std::size_t>(got));
-      } else if (got == 0 || errno != EINTR) {
-        polled[i].fd = -1;  // poll ignores negative descriptors
-        --open_streams;
-      }
-    }
-  }
-  while (::waitpid(pid, &result.status, 0) < 0 && errno == EINTR) {
-  }
-  return result;
-}
 
 std::string trimmed(std::string_view text) {
   const auto first = text.find_first_not_of(" \t\r\n");
@@ -270,7 +154,7 @@ void write_script(const std::filesystem::path& path, const std::string& text) {
                                std::filesystem::perm_options::add);
 }
 
-std::string describe_failure(const CommandOutput& output) {
+std::string describe_failure(const CapturedOutput& output) {
   std::string why = trimmed(output.err);
   if (why.empty()) why = trimmed(output.out);
   if (WIFEXITED(output.status)) {
@@ -342,7 +226,7 @@ std::vector<SlurmTaskResult> run_slurm_array(const std::vector<SlurmTask>& tasks
                                   "--output=" + batch_output_pattern(script)};
   for (auto& word : split_shell_words(extra_sbatch_args)) sbatch.push_back(std::move(word));
   sbatch.push_back(script.string());
-  const CommandOutput submitted = run_command(sbatch);
+  const CapturedOutput submitted = run_captured(sbatch);
   if (!submitted.succeeded()) throw UserError("sbatch failed: " + describe_failure(submitted));
   // --parsable prints "id" or "id;cluster".
   const std::string job_id = trimmed(std::string_view(submitted.out).substr(0, submitted.out.find(';')));
@@ -360,12 +244,12 @@ std::vector<SlurmTaskResult> run_slurm_array(const std::vector<SlurmTask>& tasks
   std::map<long, TaskState> states;
   for (;;) {
     if (guard.interrupted()) {
-      const CommandOutput cancelled = run_command({"scancel", job_id});
+      const CapturedOutput cancelled = run_captured({"scancel", job_id});
       throw UserError("interrupted: " + (cancelled.succeeded() ? "cancelled slurm job " + job_id
                                                                : "scancel " + job_id + " failed: " +
                                                                      describe_failure(cancelled)));
     }
-    const CommandOutput shown = run_command({"scontrol", "-o", "show", "job", job_id});
+    const CapturedOutput shown = run_captured({"scontrol", "-o", "show", "job", job_id});
     if (shown.succeeded()) {
       failed_polls = 0;
       states = parse_job_records(shown.out);
