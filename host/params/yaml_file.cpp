@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -49,6 +50,32 @@ constexpr int kMaxDepth = 100;
 // Every generated set is held in memory at once, so a sweep listing a few long value lists by
 // mistake must fail rather than exhaust it.
 constexpr std::size_t kMaxSweepSets = 100000;
+
+// Error messages are one line, but they quote the file (a key, a value, the character yaml-cpp
+// names in "unknown escape character: X"), which may hold any byte: control characters are
+// shown escaped instead.
+std::string printable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string shown;
+  shown.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\n') {
+      shown += "\\n";
+    } else if (c == '\r') {
+      shown += "\\r";
+    } else if (c == '\t') {
+      shown += "\\t";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      shown += "\\x";
+      shown += kHex[byte >> 4];
+      shown += kHex[byte & 0xf];
+    } else {
+      shown += c;
+    }
+  }
+  return shown;
+}
 
 int line_of(const YAML::Mark& mark) {
   return mark.is_null() ? 1 : mark.line + 1;
@@ -144,7 +171,7 @@ class Reader {
   explicit Reader(std::string shown_path) : shown_path_(std::move(shown_path)) {}
 
   [[noreturn]] void fail(int line, const std::string& reason) const {
-    throw UserError(shown_path_ + ": line " + std::to_string(line) + ": " + reason);
+    throw UserError(shown_path_ + ": line " + std::to_string(line) + ": " + printable(reason));
   }
 
   void read_document(const YAML::Node& root) {
@@ -452,6 +479,69 @@ class Reader {
   YamlParamSets result_;
 };
 
+// Counts a stream's documents and notes where each starts, building nothing. It replaces
+// YAML::LoadAll, which in yaml-cpp 0.7 never returns on some malformed input (a stray ',' at
+// the top level, found by fuzzing): the parser reports an empty document there without
+// consuming anything, and LoadAll asks it again forever (jbeder/yaml-cpp#1040, fixed upstream
+// after 0.8 by stopping at the first empty document, as count_documents does).
+class DocumentCounter : public YAML::EventHandler {
+ public:
+  bool empty() const { return !first_mark_; }  // the document's root is null
+  // Where the root node starts, or the document when the root is null.
+  YAML::Mark first_mark() const { return first_mark_.value_or(start_); }
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    start_ = mark;
+    first_mark_.reset();
+    started_ = false;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark, /*null=*/true); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    node(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node(const YAML::Mark& mark, bool null = false) {
+    if (started_) return;
+    started_ = true;
+    if (!null) first_mark_ = mark;
+  }
+
+  YAML::Mark start_ = YAML::Mark::null_mark();
+  bool started_ = false;
+  std::optional<YAML::Mark> first_mark_;  // of the root node, unless it is null
+};
+
+struct DocumentCount {
+  int count = 0;
+  YAML::Mark second;  // where the second document's root starts, when there is one
+};
+
+// Throws YAML::Exception for malformed YAML, like LoadAll.
+DocumentCount count_documents(const std::string& text) {
+  std::istringstream stream(text);
+  YAML::Parser parser(stream);
+  DocumentCounter counter;
+  DocumentCount result;
+  while (parser.HandleNextDocument(counter)) {
+    if (++result.count == 2) result.second = counter.first_mark();
+    if (counter.empty()) break;
+  }
+  return result;
+}
+
 }  // namespace
 
 std::string read_yaml_description(const std::filesystem::path& file) {
@@ -465,7 +555,7 @@ std::string read_yaml_description(const std::filesystem::path& file) {
     (void)YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw UserError("malformed YAML at line " + std::to_string(e.mark.line + 1) + ", column " +
-                    std::to_string(e.mark.column + 1) + ": " + e.msg);
+                    std::to_string(e.mark.column + 1) + ": " + printable(e.msg));
   }
 
   std::string description;
@@ -491,19 +581,22 @@ YamlParamSets read_yaml_param_sets(const std::filesystem::path& file) {
   std::stringstream buffer;
   buffer << in.rdbuf();
 
-  std::vector<YAML::Node> documents;
+  const std::string text = buffer.str();
+  DocumentCount documents;
+  YAML::Node root;
   try {
-    documents = YAML::LoadAll(buffer.str());
+    documents = count_documents(text);
+    if (documents.count == 1) root = YAML::Load(text);  // the first document only
   } catch (const YAML::Exception& e) {
     const std::string column = e.mark.is_null() ? "" : " at column " + std::to_string(e.mark.column + 1);
     reader.fail(line_of(e.mark), "malformed YAML" + column + ": " + e.msg);
   }
-  if (documents.empty()) reader.fail(1, "expected a list of parameter sets, found an empty document");
-  if (documents.size() > 1) {
-    reader.fail(line_of(documents[1]),
-                "expected one YAML document, found " + std::to_string(documents.size()));
+  if (documents.count == 0) reader.fail(1, "expected a list of parameter sets, found an empty document");
+  if (documents.count > 1) {
+    reader.fail(line_of(documents.second),
+                "expected one YAML document, found " + std::to_string(documents.count));
   }
-  reader.read_document(documents.front());
+  reader.read_document(root);
   return reader.finish();
 }
 

@@ -303,6 +303,25 @@ TEST(YamlParams, DocumentMustBeOneList) {
             expected_error(folder, 3, "expected one YAML document, found 2"));
 }
 
+// yaml-cpp 0.7's LoadAll loops forever on a stray top-level ',' (found by fuzzing); the reader
+// must come back with an error instead, in the first document and in a later one.
+TEST(YamlParams, StrayCommaIsAnErrorNotAHang) {
+  ScratchFolder folder;
+  EXPECT_EQ(error_of(folder, ",: a list}\n"),
+            expected_error(folder, 1, "expected a list of parameter sets, found null"));
+  EXPECT_EQ(error_of(folder, "- a: 1\n---\n,\n"),
+            expected_error(folder, 2, "expected one YAML document, found 2"));
+}
+
+// Errors quote the file; what they quote cannot break them over several lines.
+TEST(YamlParams, ErrorsQuotingTheFileStayOnOneLine) {
+  ScratchFolder folder;
+  EXPECT_EQ(error_of(folder, "- \"a\\nb\": 1\n  \"a\\nb\": 2\n"),
+            expected_error(folder, 2, "duplicate key 'a\\nb'"));
+  EXPECT_EQ(error_of(folder, "- x: !!int \"1\\r\\u0001\"\n"),
+            expected_error(folder, 1, "'1\\r\\x01' is not a valid !!int"));
+}
+
 TEST(YamlParams, ItemMustBeAMapping) {
   ScratchFolder folder;
   EXPECT_EQ(error_of(folder, "- a: 1\n- just text\n"),
