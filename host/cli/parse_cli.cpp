@@ -44,6 +44,17 @@ struct PendingFlag {
 // None is left: every flag of the guide behaves as documented. List a new flag here until it does.
 constexpr std::array<PendingFlag, 0> kPending{};
 
+// Instead of CLI::PositiveNumber, whose message spells out its upper bound, DBL_MAX, in 300 digits.
+CLI::Validator above_zero() {
+  return CLI::Validator(
+      [](std::string& text) {
+        double value = 0;
+        if (CLI::detail::lexical_cast(text, value) && value > 0) return std::string();
+        return "must be a number above 0, got '" + text + "'";
+      },
+      "POSITIVE");
+}
+
 std::string join_command_line(int argc, const char* const* argv) {
   std::string line;
   for (int i = 0; i < argc; ++i) {
@@ -119,12 +130,12 @@ ParseResult parse_cli(int argc, const char* const* argv) {
       ->group(exec);
   app.add_option("--stage-timeout", run.stage_timeout,
                  "Stop the run with an error when one stage runs longer than SECONDS")
-      ->check(CLI::PositiveNumber)
+      ->check(above_zero())
       ->group(exec);
 
   const char* parallel = "Parallel runs";
   app.add_option("--parallel", run.parallel, "Split the sets over N processes, then do the full run")
-      ->check(CLI::PositiveNumber)
+      ->check(above_zero())
       ->group(parallel);
   app.add_flag("--parallel-mode,--parallel-safe", run.parallel_mode,
                "Cache only: write no store entry and no report")

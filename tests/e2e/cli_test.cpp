@@ -48,6 +48,24 @@ TEST(Cli, UnknownFlagIsAnError) {
   EXPECT_NE(result.err.find("--frobnicate"), std::string::npos) << result.err;
 }
 
+// CLI::PositiveNumber's message printed DBL_MAX in 300 digits; these say what is wanted instead.
+TEST(Cli, CountsAndDurationsMustBeAboveZero) {
+  TempProject project;
+  const struct {
+    const char* arguments;
+    const char* error;
+  } cases[] = {
+      {"alpha --parallel 0", "--parallel: must be a number above 0, got '0'\n"},
+      {"alpha --stage-timeout -1", "--stage-timeout: must be a number above 0, got '-1'\n"},
+      {"alpha --stage-timeout soon", "--stage-timeout: must be a number above 0, got 'soon'\n"},
+  };
+  for (const auto& c : cases) {
+    const CommandResult result = project.experiment(c.arguments);
+    EXPECT_NE(result.exit_code, 0) << c.arguments;
+    EXPECT_EQ(result.err, std::string(c.error) + "Run with --help for more information.\n") << c.arguments;
+  }
+}
+
 TEST(Cli, FlagsOfAnotherCommandAreRefused) {
   TempProject project;
   project.add_plugin("listed_experiment", "experiments/alpha.so");
