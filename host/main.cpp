@@ -1,6 +1,5 @@
 // The `experiment` command: parse the command line, find the project, dispatch.
 #include "cache/cacher_registry.hpp"
-#include "cli/notes_editor.hpp"
 #include "cli/options.hpp"
 #include "completion/completion_script.hpp"
 #include "config/config.hpp"
@@ -55,13 +54,8 @@ int dispatch(const cf::host::Options& options) {
       }
       std::fputs(cf::host::render_listing(config, listed_cachers(config)).c_str(), stdout);
       return 0;
-    case Command::run: {
-      cf::host::RunOptions run = options.run;
-      // A bare --notes opens the editor, but only for a run that will be recorded.
-      const bool recorded = !run.dry && !run.map && !run.paths && !run.hashes && !run.print_params;
-      if (run.notes && run.notes->empty() && recorded) run.notes = cf::host::edit_notes();
-      return cf::host::run_experiment(config, run, options.command_line);
-    }
+    case Command::run:
+      return cf::host::run_experiment(config, options.run, options.command_line);
     case Command::runs: {
       const auto store_file = cf::host::RunStore::default_path(config);
       std::vector<cf::host::StoredRun> runs;

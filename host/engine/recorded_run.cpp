@@ -2,6 +2,7 @@
 // (so even a crashing plugin leaves a status), logged to <logs>/<reference>.log, and with
 // --store-full copied into its own folder.
 #include "cache/cacher_registry.hpp"
+#include "cli/notes_editor.hpp"
 #include "cli/options.hpp"
 #include "config/config.hpp"
 #include "engine/prepared_run.hpp"
@@ -231,7 +232,9 @@ int run_recorded(const PreparedRun& run) {
   draft.param_files_json = param_files_json(run.sets);
   draft.command = run.command_line;
   draft.hostname = info.hostname;
-  draft.notes = options.notes.value_or("");
+  // A bare --notes opens the editor only now, once the experiment, its sets and the flags have
+  // proved good: a typo should not cost the user the notes they just wrote.
+  draft.notes = options.notes && options.notes->empty() ? edit_notes() : options.notes.value_or("");
   draft.full_store = options.store_full;
   draft.environment_json = environment_json(git, plugin_files(run));
 

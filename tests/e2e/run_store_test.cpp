@@ -218,6 +218,18 @@ TEST(RunStore, NotesInlineAndFromTheEditor) {
   const CommandResult table = project.run("runs");
   EXPECT_NE(table.out.find("Short form line\n"), std::string::npos) << table.out;
   EXPECT_EQ(table.out.find("The longer story"), std::string::npos) << table.out;
+
+  // A run that fails before it is recorded (a misspelt experiment) does not open the editor.
+  const fs::path opened = project.root() / "editor_opened";
+  project.project().write("marking_editor.sh",
+                          "#!/bin/sh\ntouch " + shell_quote(opened.string()) + "; echo notes > \"$1\"\n");
+  fs::permissions(project.root() / "marking_editor.sh", fs::perms::owner_all);
+  const CommandResult typo =
+      project.run("dag_experimnet -p sets --notes",
+                  "EDITOR=" + shell_quote((project.root() / "marking_editor.sh").string()));
+  EXPECT_EQ(typo.exit_code, 1);
+  EXPECT_NE(typo.err.find("experiment 'dag_experimnet' not found"), std::string::npos) << typo.err;
+  EXPECT_FALSE(fs::exists(opened));
 }
 
 TEST(RunStore, PrintParamsByHashPrefixReadsTheRegistry) {
