@@ -1,13 +1,16 @@
 // `experiment reports`: the real binary serves a hand-written reports folder; requests go out
 // through curl (or Python's urllib when curl is missing), so the test shares no HTTP code with
 // the server it checks.
+#include "support/background_experiment.hpp"
 #include "support/temp_project.hpp"
 
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
-#include <sys/wait.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,85 +27,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-
-// `experiment` running in the background with its output in files; killed if still running when
-// the test ends, so a failed assertion leaves no server behind.
-class BackgroundExperiment {
- public:
-  BackgroundExperiment(const fs::path& folder, const std::vector<std::string>& arguments)
-      : out_(folder / "server.out"), err_(folder / "server.err") {
-    std::vector<std::string> words{CF_EXPERIMENT_BIN};
-    words.insert(words.end(), arguments.begin(), arguments.end());
-    std::vector<char*> argv;
-    for (auto& word : words) argv.push_back(word.data());
-    argv.push_back(nullptr);
-    // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
-    const std::string directory = folder.string();
-    const std::string out = out_.string();
-    const std::string err = err_.string();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      const int in_fd = ::open("/dev/null", O_RDONLY);
-      if (::chdir(directory.c_str()) != 0 || out_fd < 0 || err_fd < 0 || in_fd < 0) ::_exit(127);
-      ::dup2(in_fd, 0);
-      ::dup2(out_fd, 1);
-      ::dup2(err_fd, 2);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-  }
-  ~BackgroundExperiment() {
-    if (pid_ > 0 && !exit_code_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  BackgroundExperiment(const BackgroundExperiment&) = delete;
-  BackgroundExperiment& operator=(const BackgroundExperiment&) = delete;
-
-  pid_t pid() const { return pid_; }
-  std::string out() const { return read_text(out_); }
-  std::string err() const { return read_text(err_); }
-
-  // The exit code (128 + signal when killed), or nothing if it is still running after `timeout`.
-  std::optional<int> wait_for_exit(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (!exit_code_) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      } else if (std::chrono::steady_clock::now() > deadline) {
-        break;
-      } else {
-        std::this_thread::sleep_for(10ms);
-      }
-    }
-    return exit_code_;
-  }
-
-  // The port of the "serving ... at http://127.0.0.1:PORT/" line, once it appears.
-  int wait_for_port() {
-    const std::regex line(R"(^serving .*reports.* at http://127\.0\.0\.1:(\d+)/ \(Ctrl-C to stop\)\n)");
-    const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (std::chrono::steady_clock::now() < deadline) {
-      std::smatch match;
-      const std::string text = out();
-      if (std::regex_search(text, match, line)) return std::stoi(match[1]);
-      if (wait_for_exit(0ms)) break;
-      std::this_thread::sleep_for(20ms);
-    }
-    ADD_FAILURE() << "no 'serving' line; stdout: " << out() << " stderr: " << err();
-    return 0;
-  }
-
- private:
-  fs::path out_;
-  fs::path err_;
-  pid_t pid_ = -1;
-  std::optional<int> exit_code_;
-};
 
 struct Fetched {
   int status = 0;
@@ -208,6 +132,96 @@ TEST(ReportServer, ServesTheReportsFolderAndStopsOnCtrlC) {
   ASSERT_TRUE(exit_code.has_value()) << "still running 5 s after SIGINT";
   EXPECT_EQ(*exit_code, 0) << server.err();
   EXPECT_LT(std::chrono::steady_clock::now() - asked, 3s);
+  EXPECT_EQ(server.err(), "");
+}
+
+// Sends `request` byte for byte over a fresh connection and returns everything the server sends
+// back before closing it: for request lines no HTTP client would write.
+std::string raw_exchange(int port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return "socket failed";
+  const timeval timeout{10, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string answer;
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0) {
+    answer = "connect failed";
+  } else if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+             static_cast<ssize_t>(request.size())) {
+    char buffer[4096];
+    for (ssize_t n; (n = ::recv(fd, buffer, sizeof buffer, 0)) > 0;)
+      answer.append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return answer;
+}
+
+// The status code of a raw answer ("HTTP/1.1 404 Not Found" -> 404), 0 when there is none.
+int status_of(const std::string& answer) {
+  if (answer.rfind("HTTP/1.", 0) != 0 || answer.size() < 12) return 0;
+  return std::atoi(answer.substr(9, 3).c_str());
+}
+
+// Whatever the request says, nothing outside the reports folder is read, and nothing is written:
+// symlinks that lead out, request targets curl would not send, other methods.
+TEST(ReportServer, OnlyTheReportsFolderIsReachable) {
+  ReportsProject project;
+  project.project().write("data/cache/scores.json", "do not serve the cache");
+  project.project().write("reports/run_1/data.bin", "do not serve this type");
+  fs::create_directory_symlink(project.root(), project.root() / "reports" / "escape");
+  fs::create_symlink(project.root() / "secret.txt", project.root() / "reports" / "leak.txt");
+  BackgroundExperiment server(project.root(), {"reports", "--port", "0"});
+  const int port = server.wait_for_port();
+  ASSERT_GT(port, 0);
+
+  for (const char* target :
+       {"/escape/secret.txt", "/escape/data/cache/scores.json", "/leak.txt", "/escape/", "/run_1/data.bin",
+        "/_latest/../../secret.txt", "/%2e%2e/data/cache/scores.json"}) {
+    const Fetched refused = fetch(port, target);
+    EXPECT_EQ(refused.status, 404) << target;
+    EXPECT_EQ(refused.body.find("do not serve"), std::string::npos) << target;
+  }
+
+  const std::string host = "Host: 127.0.0.1:" + std::to_string(port) + "\r\nConnection: close\r\n";
+  for (const std::string& target : std::vector<std::string>{
+           "../secret.txt", "secret.txt", "/run_1/../../secret.txt", "/run_1/%2e%2e/%2e%2e/secret.txt",
+           "http://127.0.0.1/../secret.txt", "http://127.0.0.1:" + std::to_string(port) + "/../secret.txt",
+           "/..\\secret.txt", "/run_1/index.html/../../../secret.txt", "*", "/%2fsecret.txt",
+           "/reports/../secret.txt", "/\xc0\xae\xc0\xae/secret.txt", std::string("/\0../secret.txt", 15)}) {
+    const std::string answer = raw_exchange(port, "GET " + target + " HTTP/1.1\r\n" + host + "\r\n");
+    const int status = status_of(answer);
+    EXPECT_TRUE(status >= 400 && status < 500) << target << " answered: " << answer;
+    EXPECT_EQ(answer.find("do not serve"), std::string::npos) << target;
+  }
+
+  // Reading is all the server does: other methods change nothing and reveal nothing.
+  const std::string index_before = read_text(project.root() / "reports" / "index.html");
+  for (const char* method : {"POST", "PUT", "DELETE", "PATCH", "OPTIONS"}) {
+    for (const char* target : {"/index.html", "/new.html", "/../secret.txt"}) {
+      const std::string body = "<html>overwritten</html>";
+      const std::string answer =
+          raw_exchange(port, std::string(method) + " " + target + " HTTP/1.1\r\n" + host +
+                                 "Content-Type: text/html\r\nContent-Length: " + std::to_string(body.size()) +
+                                 "\r\n\r\n" + body);
+      const int status = status_of(answer);
+      EXPECT_TRUE(status >= 400 && status < 500) << method << " " << target << " answered: " << answer;
+      EXPECT_EQ(answer.find("do not serve"), std::string::npos) << method << " " << target;
+    }
+  }
+  EXPECT_EQ(read_text(project.root() / "reports" / "index.html"), index_before);
+  EXPECT_FALSE(fs::exists(project.root() / "reports" / "new.html"));
+  EXPECT_EQ(read_text(project.root() / "secret.txt"), "do not serve");
+
+  // A HEAD of a served file has its headers and no body; the server still answers afterwards.
+  const std::string head = raw_exchange(port, "HEAD /run_1/style.css HTTP/1.1\r\n" + host + "\r\n");
+  EXPECT_EQ(status_of(head), 200) << head;
+  EXPECT_EQ(head.find("color: black"), std::string::npos) << head;
+  EXPECT_EQ(fetch(port, "/").status, 200);
+  ASSERT_EQ(::kill(server.pid(), SIGINT), 0);
+  EXPECT_EQ(server.wait_for_exit(5s), 0) << server.err();
   EXPECT_EQ(server.err(), "");
 }
 

@@ -493,12 +493,16 @@ TEST(RunEngine, LazyOutputStaysOnDiskUntilRead) {
   result = project.run("");
   ASSERT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(project.trace(), (Lines{"measure:a"}));
-  EXPECT_GT(peak_kib(result.out), 0);
-  EXPECT_LT(peak_kib(result.out), kArrayKib / 2) << result.out;
+  const long lazy_peak = peak_kib(result.out);
+  EXPECT_GT(lazy_peak, 0);
 
   result = project.run("--ignore-lazy");
   ASSERT_EQ(result.exit_code, 0) << result.err;
-  EXPECT_GE(peak_kib(result.out), kArrayKib) << "--ignore-lazy loads the array: " << result.out;
+  const long loaded_peak = peak_kib(result.out);
+  EXPECT_GE(loaded_peak, kArrayKib) << "--ignore-lazy loads the array: " << result.out;
+  // Compared with the control rather than a fixed size, since the process's own footprint
+  // varies (AddressSanitizer's shadow memory alone is tens of MiB).
+  EXPECT_GE(loaded_peak - lazy_peak, kArrayKib / 2) << "the lazy run peaked at " << lazy_peak << " KiB";
 
   // A later stage that reads it gets the real values.
   DagProject reader("- name: a\n  shape: lazy_read\n  size: 1000\n");

@@ -204,8 +204,10 @@ TEST(CacherJson, Float32IsWrittenShortAndComesBackAsFloat64) {
 TEST(CacherJson, StringsWithUnicodeAndControlCharacters) {
   CacherHarness harness;
   const std::string unicode = "héllo wörld ☃ 😀 日本語";
-  const std::string control(
-      "tab\t newline\n return\r quote\" backslash\\ slash/ nul\0 bell\x07 del\x7f esc\x1b", 71);
+  // sizeof, not a count by hand: the literal holds a NUL, and a length past its end reads beyond it.
+  constexpr char kControl[] =
+      "tab\t newline\n return\r quote\" backslash\\ slash/ nul\0 bell\x07 del\x7f esc\x1b";
+  const std::string control(kControl, sizeof kControl - 1);
   expect_same_bytes(harness, unicode);
   expect_same_bytes(harness, control);
   expect_same_bytes(harness, std::map<std::string, std::string>{{control, unicode}, {unicode, control}});
