@@ -2,6 +2,7 @@
 
 #include "config/config.hpp"
 #include "util/error.hpp"
+#include "util/printable.hpp"
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -50,32 +51,6 @@ constexpr int kMaxDepth = 100;
 // Every generated set is held in memory at once, so a sweep listing a few long value lists by
 // mistake must fail rather than exhaust it.
 constexpr std::size_t kMaxSweepSets = 100000;
-
-// Error messages are one line, but they quote the file (a key, a value, the character yaml-cpp
-// names in "unknown escape character: X"), which may hold any byte: control characters are
-// shown escaped instead.
-std::string printable(std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string shown;
-  shown.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == '\n') {
-      shown += "\\n";
-    } else if (c == '\r') {
-      shown += "\\r";
-    } else if (c == '\t') {
-      shown += "\\t";
-    } else if (byte < 0x20 || byte == 0x7f) {
-      shown += "\\x";
-      shown += kHex[byte >> 4];
-      shown += kHex[byte & 0xf];
-    } else {
-      shown += c;
-    }
-  }
-  return shown;
-}
 
 int line_of(const YAML::Mark& mark) {
   return mark.is_null() ? 1 : mark.line + 1;
@@ -171,6 +146,8 @@ class Reader {
   explicit Reader(std::string shown_path) : shown_path_(std::move(shown_path)) {}
 
   [[noreturn]] void fail(int line, const std::string& reason) const {
+    // Reasons quote the file (a key, a value, the character yaml-cpp names in "unknown escape
+    // character: X"), which may hold any byte; the message must stay on one line.
     throw UserError(shown_path_ + ": line " + std::to_string(line) + ": " + printable(reason));
   }
 
@@ -436,7 +413,7 @@ class Reader {
   static std::string top_level(const std::string& path) { return path.substr(0, path.find('.')); }
 
   void check_path(const std::string& path, int line) const {
-    if (path.front() == '.' || path.back() == '.' || path.find("..") != std::string::npos) {
+    if (path.empty() || path.front() == '.' || path.back() == '.' || path.find("..") != std::string::npos) {
       fail(line, "'" + path + "' is not a valid field path");
     }
     if (top_level(path) == "name") fail(line, "a sweep cannot set 'name'; it names each generated set");

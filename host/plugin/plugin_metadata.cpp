@@ -2,6 +2,7 @@
 
 #include "plugin/elf_section.hpp"
 #include "util/error.hpp"
+#include "util/printable.hpp"
 
 #include <curifactory/abi.h>
 
@@ -56,7 +57,7 @@ PluginMetadata parse_plugin_metadata(std::string_view section) {
       metadata.is_cacher = true;
       metadata.cacher_name = string_member(record, "name");
     } else if (!kind.empty()) {
-      throw UserError("unknown plugin kind '" + kind + "'");
+      throw UserError("unknown plugin kind '" + printable(kind) + "'");
     }
   }
   if (!any_record) throw UserError("empty curifactory metadata section");

@@ -36,6 +36,16 @@ TEST(PluginMetadata, RejectsMalformedRecords) {
   EXPECT_THROW(parse_plugin_metadata("{\"curifactory_abi\":1}\0{\"curifactory_abi\":2}"s), UserError);
 }
 
+// Found by fuzzing: a kind holding a newline made the error span two lines.
+TEST(PluginMetadata, AnUnknownKindIsQuotedOnOneLine) {
+  try {
+    parse_plugin_metadata("{\"curifactory_abi\":1,\"kind\":\"exp\\nerim\\u0001ent\"}"s);
+    FAIL() << "expected an error";
+  } catch (const UserError& e) {
+    EXPECT_EQ(std::string(e.what()), "unknown plugin kind 'exp\\nerim\\x01ent'");
+  }
+}
+
 TEST(PluginMetadata, ReadsTheSdkWrittenRecords) {
   const PluginMetadata metadata = read_plugin_metadata(test_plugin("listed_experiment"));
   EXPECT_EQ(metadata.abi_version, CF_ABI_VERSION);

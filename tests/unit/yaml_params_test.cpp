@@ -313,6 +313,15 @@ TEST(YamlParams, StrayCommaIsAnErrorNotAHang) {
             expected_error(folder, 2, "expected one YAML document, found 2"));
 }
 
+// Found by fuzzing: an empty key in a sweep was checked by reading its first and last character.
+TEST(YamlParams, EmptySweepPathIsAnError) {
+  ScratchFolder folder;
+  EXPECT_EQ(error_of(folder, "- sweep: {\"\": [1]}\n"),
+            expected_error(folder, 1, "'' is not a valid field path"));
+  EXPECT_EQ(error_of(folder, "- sweep: {a: [1]}\n  base: {'': 2}\n"),
+            expected_error(folder, 2, "'' is not a valid field path"));
+}
+
 // Errors quote the file; what they quote cannot break them over several lines.
 TEST(YamlParams, ErrorsQuotingTheFileStayOnOneLine) {
   ScratchFolder folder;
