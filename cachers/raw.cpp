@@ -3,7 +3,6 @@
 #include <curifactory/cacher.hpp>
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -51,21 +50,13 @@ void save_checked(const std::filesystem::path& path, std::string_view artifact,
   save(path, artifact, options);
 }
 
-// Unmaps on every path out.
-struct Mapping {
-  void* address;
-  std::size_t size;
-  ~Mapping() { ::munmap(address, size); }
-};
+// Read in pieces small enough to stay in the CPU cache on their way to the receiver, which
+// reserves the file's size first (cf_host_api::artifact_size_hint; the host does the same), so
+// the artifact is allocated once at its final size and each byte is copied once into it. Small
+// files are read into a buffer no larger than themselves: zero-filling a fixed-size one
+// dominated a cached run's many small loads.
+constexpr std::size_t kPiece = std::size_t{256} << 10;
 
-constexpr std::size_t kPiece = std::size_t{1} << 20;
-
-// A large file goes to `out` in one write straight from the page cache (mapped, so the cacher
-// holds no copy of its own): the receiver then allocates the artifact once at its final size,
-// where 1 MiB pieces made it grow by doubling and cost three times a plain read(2) of the file.
-// Smaller files, and files that cannot be mapped, are read in pieces of at most 1 MiB into an
-// uninitialised buffer no larger than the file (zero-filling 1 MiB per load dominated a cached
-// run's many small loads).
 void load(const std::filesystem::path& path, const rapidjson::Value& options,
           const cf::artifact_output& out) {
   cf::check_options("raw", options, {});
@@ -73,16 +64,7 @@ void load(const std::filesystem::path& path, const rapidjson::Value& options,
   if (file.fd < 0) fail(path, "cannot be read");
   struct stat facts {};
   const bool sized = ::fstat(file.fd, &facts) == 0 && facts.st_size > 0;
-  const auto size = sized ? static_cast<std::size_t>(facts.st_size) : std::size_t{0};
-  if (size > kPiece) {
-    void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, file.fd, 0);
-    if (address != MAP_FAILED) {
-      const Mapping mapping{address, size};
-      out.write(std::string_view(static_cast<const char*>(mapping.address), mapping.size));
-      return;
-    }
-  }
-  const std::size_t capacity = sized ? std::min(kPiece, size + 1) : kPiece;
+  const std::size_t capacity = sized ? std::min(kPiece, static_cast<std::size_t>(facts.st_size) + 1) : kPiece;
   const auto buffer = std::make_unique_for_overwrite<char[]>(capacity);
   for (;;) {
     const ssize_t count = ::read(file.fd, buffer.get(), capacity);

@@ -75,9 +75,12 @@ std::filesystem::path ArtifactCache::reportables_folder(const std::string& recor
   return folder_ / (prefix_ + "_" + record_hash + "_" + stage + "_reportables");
 }
 
-std::filesystem::path ArtifactCache::lock_file(const std::string& record_hash,
-                                               const std::string& stage) const {
-  return folder_ / ".locks" / (prefix_ + "_" + record_hash + "_" + stage + ".lock");
+std::filesystem::path ArtifactCache::lock_file() const {
+  return folder_ / ".locks" / "stages";
+}
+
+std::string ArtifactCache::lock_key(const std::string& record_hash, const std::string& stage) const {
+  return prefix_ + "_" + record_hash + "_" + stage;
 }
 
 std::string ArtifactCache::save(const CacheLocation& location, const OutputSpec& output,

@@ -53,8 +53,10 @@ class ArtifactCache {
                    const std::function<std::string(const ArtifactFacts&)>& metadata_for,
                    CommitQueue::Hold hold = nullptr) const;
 
-  // The lock file that serialises computing one stage call's outputs across processes.
-  std::filesystem::path lock_file(const std::string& record_hash, const std::string& stage) const;
+  // The lock that serialises computing one stage call's outputs across processes: the cache's
+  // one lock file, and the stage call's key within it (see FileLock).
+  std::filesystem::path lock_file() const;
+  std::string lock_key(const std::string& record_hash, const std::string& stage) const;
 
   // Where a stage call's reportables are cached: a JSON list, and a folder for image copies.
   std::filesystem::path reportables_file(const std::string& record_hash, const std::string& stage) const;

@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <exception>
 #include <memory>
+#include <random>
 #include <stdexcept>
 #include <system_error>
 
@@ -80,9 +81,16 @@ std::filesystem::path folder_of(const std::filesystem::path& file) {
   return parent.empty() ? std::filesystem::path(".") : parent;
 }
 
+// Where this process's temporary-name counter starts: random, so that the names of a process
+// that reuses a crashed one's pid (the usual case in a container) do not meet its leftovers.
+unsigned long long first_count() {
+  std::random_device entropy;
+  return (static_cast<unsigned long long>(entropy()) << 16) ^ entropy();
+}
+
 std::filesystem::path temporary_name(const std::filesystem::path& target) {
   // The pid keeps concurrent `experiment` processes apart, the counter threads of one process.
-  static std::atomic<unsigned long long> counter{0};
+  static std::atomic<unsigned long long> counter{first_count()};
   std::string name = target.filename().string();
   // Leaves room for the prefix and suffix within the 255-byte limit of a file name.
   constexpr std::size_t kMaxStem = 200;
@@ -133,9 +141,8 @@ std::filesystem::path write_temporary(
   std::filesystem::create_directories(folder, ec);
   if (ec) throw error("cannot create folder " + display_path(folder) + ": " + ec.message());
 
+  // Unique enough not to meet a leftover (see first_count), and a writer truncates anyway.
   TemporaryFile temporary(temporary_name(target));
-  // A crashed process with the same pid may have left one behind; the writer expects no file.
-  std::filesystem::remove(temporary.path(), ec);
   try {
     write(temporary.path());
   } catch (const std::exception& e) {

@@ -35,27 +35,34 @@ void CommitQueue::submit(std::vector<Step> steps, Hold hold) {
     }
   }
   hold.reset();  // e.g. the stage's lock: the files are in place, so a waiting process may read them
+  bool wake = false;
   {
     std::lock_guard lock(mutex_);
     if (failure && !error_) error_ = failure;
     if (placed.empty()) return;
+    // A worker woken for an earlier job that has not taken it yet wakes the next one itself
+    // (see work()): a wake-up is a system call and often a context switch on this thread.
+    wake = jobs_.empty();
     jobs_.push_back(std::move(placed));
     while (threads_.size() < thread_count_)
       threads_.emplace_back([this](std::stop_token stop) { work(stop); });
   }
-  has_work_.notify_one();
+  if (wake) has_work_.notify_one();
 }
 
 void CommitQueue::work(std::stop_token stop) {
   for (;;) {
     std::vector<std::filesystem::path> files;
+    bool more = false;
     {
       std::unique_lock lock(mutex_);
       if (!has_work_.wait(lock, stop, [&] { return !jobs_.empty(); })) return;
       files = std::move(jobs_.front());
       jobs_.pop_front();
       ++busy_;
+      more = !jobs_.empty();
     }
+    if (more) has_work_.notify_one();
     std::optional<std::string> failure;
     for (const auto& file : files) {
       try {

@@ -91,6 +91,14 @@ struct SessionCallbacks {
   static cf_status artifact_load(void* ctx, uint64_t stage, size_t output, cf_sink out, cf_sink error) {
     return guarded(error, [&] { session(ctx).load_output(stage, output, out); });
   }
+  static cf_status artifact_size_hint(void* ctx, uint64_t stage, size_t output, uint64_t* size,
+                                      cf_sink error) {
+    return guarded(error, [&] {
+      if (size == nullptr)
+        throw UserError("the plugin asked for an artifact's size without a place to put it");
+      *size = session(ctx).output_size_hint(stage, output);
+    });
+  }
   static cf_status stage_end(void* ctx, uint64_t stage, cf_str failure, cf_sink error) {
     return guarded(error, [&] { session(ctx).end_stage(stage, {failure.data, failure.size}); });
   }
@@ -123,6 +131,7 @@ RunSession::RunSession(ArtifactCache& cache, RunInfo run, SessionSettings settin
   api_.artifact_load = &SessionCallbacks::artifact_load;
   api_.stage_end = &SessionCallbacks::stage_end;
   api_.report = &SessionCallbacks::report;
+  api_.artifact_size_hint = &SessionCallbacks::artifact_size_hint;
 }
 
 void RunSession::start_map_pass() {
@@ -341,7 +350,8 @@ void RunSession::begin_stage(std::size_t record, const cf_stage_decl& decl, cf_s
     if (caches_something) {
       // Another run or parallel child may be computing the same outputs (same record hash):
       // wait for it, then take its files instead of computing them a second time.
-      auto lock = std::make_shared<FileLock>(cache_.lock_file(node.record_hash, node.call.name));
+      auto lock =
+          std::make_shared<FileLock>(cache_.lock_file(), cache_.lock_key(node.record_hash, node.call.name));
       const bool forced = id < forced_.size() && forced_[id];
       if (!forced) {
         if (id < cached_.size()) cached_[id].reset();
@@ -429,6 +439,14 @@ void RunSession::load_output(std::size_t stage, std::size_t output, cf_sink out)
                     spec.name + "' has no cacher, so it cannot be read from the cache");
   }
   cache_.load_into(location(stage, output), spec, out);
+}
+
+std::uint64_t RunSession::output_size_hint(std::size_t stage, std::size_t output) {
+  const StageNode& node = real_node(stage);
+  if (output >= node.call.outputs.size() || node.call.outputs[output].cacher.empty()) return 0;
+  std::error_code unknown;
+  const auto size = std::filesystem::file_size(location(stage, output).data, unknown);
+  return unknown ? 0 : size;
 }
 
 void RunSession::end_stage(std::size_t stage, std::string_view failure) {

@@ -5,6 +5,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <cerrno>
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -50,6 +52,42 @@ class Pipe {
   std::array<int, 2> fds_{-1, -1};
 };
 
+// A page shared between the parent and the forked child (see SupervisorChannel::started): a
+// 32-bit length, then that many bytes of the child's latest report. The parent reads it only
+// once the child has ended, so neither side needs a lock.
+class StageBoard {
+ public:
+  static constexpr std::size_t kSize = 4096;
+
+  StageBoard() {
+    void* page = ::mmap(nullptr, kSize, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (page == MAP_FAILED)
+      throw UserError("cannot start the experiment process: " + std::system_category().message(errno));
+    page_ = static_cast<char*>(page);
+  }
+  ~StageBoard() { ::munmap(page_, kSize); }
+  StageBoard(const StageBoard&) = delete;
+  StageBoard& operator=(const StageBoard&) = delete;
+
+  char* page() const { return page_; }
+
+  static void write(char* page, std::string_view text) {
+    const auto length = static_cast<std::uint32_t>(std::min(text.size(), kSize - sizeof(std::uint32_t)));
+    std::memcpy(page + sizeof length, text.data(), length);
+    std::memcpy(page, &length, sizeof length);
+  }
+
+  std::string read() const {
+    std::uint32_t length = 0;
+    std::memcpy(&length, page_, sizeof length);
+    length = std::min<std::uint32_t>(length, kSize - sizeof length);
+    return std::string(page_ + sizeof length, length);
+  }
+
+ private:
+  char* page_ = nullptr;
+};
+
 void write_all(int fd, std::string_view text) {
   while (!text.empty()) {
     const ssize_t written = ::write(fd, text.data(), text.size());
@@ -65,7 +103,8 @@ void write_all(int fd, std::string_view text) {
 
 // One line per report: 'S' and the stage's description when it starts, 'F' when it returns.
 void SupervisorChannel::started(std::string_view what) const {
-  if (progress_fd_ < 0) return;
+  if (board_ != nullptr) StageBoard::write(board_, what);
+  if (!timed_ || progress_fd_ < 0) return;
   std::string line = "S";
   line += what;
   line += '\n';
@@ -73,7 +112,7 @@ void SupervisorChannel::started(std::string_view what) const {
 }
 
 void SupervisorChannel::finished() const {
-  if (progress_fd_ >= 0) write_all(progress_fd_, "F\n");
+  if (timed_ && progress_fd_ >= 0) write_all(progress_fd_, "F\n");
 }
 
 std::string ChildEnd::describe() const {
@@ -84,6 +123,7 @@ ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& chil
                         const std::function<void(std::string_view)>& on_stderr,
                         std::optional<double> stage_timeout) {
   Pipe progress;
+  const StageBoard board;
   std::optional<Pipe> errors;
   if (on_stderr) errors.emplace();
   std::cout.flush();
@@ -104,7 +144,8 @@ ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& chil
     }
     int code = 1;
     try {
-      code = child(SupervisorChannel(progress.write_end(), console < 0 ? STDERR_FILENO : console));
+      code = child(SupervisorChannel(progress.write_end(), console < 0 ? STDERR_FILENO : console,
+                                     stage_timeout.has_value(), board.page()));
     } catch (const std::exception& e) {
       std::cerr << "error: " << e.what() << "\n";
     }
@@ -183,6 +224,8 @@ ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& chil
     if (errno != EINTR)
       throw UserError("lost the experiment process: " + std::system_category().message(errno));
   }
+  // The child is gone: its last report is final (the same as the pipe's last 'S', if any).
+  end.last_stage = board.read();
   if (WIFSIGNALED(status)) {
     end.signaled = true;
     end.code = WTERMSIG(status);

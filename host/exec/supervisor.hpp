@@ -13,11 +13,16 @@ namespace cf::host {
 // What the child may tell its parent while it runs.
 class SupervisorChannel {
  public:
-  SupervisorChannel(int progress_fd, int console_fd) : progress_fd_(progress_fd), console_fd_(console_fd) {}
+  // `board`: memory shared with the parent, where the latest `started` report is kept.
+  SupervisorChannel(int progress_fd, int console_fd, bool timed, char* board)
+      : progress_fd_(progress_fd), console_fd_(console_fd), timed_(timed), board_(board) {}
   // The stage the child is about to run ("stage 'fit' on record 3 ('a')"); the parent keeps the
-  // latest to name it if the child dies.
+  // latest to name it if the child dies. Only with a stage timeout does the parent need to
+  // hear of it at once (its clock starts); otherwise it is left in shared memory, which costs
+  // no system call and no wake-up of the parent per stage.
   void started(std::string_view what) const;
-  // The stage reported by `started` has returned; its --stage-timeout clock stops.
+  // The stage reported by `started` has returned; its --stage-timeout clock stops. Sent only
+  // with a stage timeout.
   void finished() const;
   // The child's stderr as it was before `on_stderr` capture (--log-errors) redirected it into
   // the log: where to draw on the console (progress bars) without that landing in the log file.
@@ -26,6 +31,8 @@ class SupervisorChannel {
  private:
   int progress_fd_;
   int console_fd_;
+  bool timed_;
+  char* board_;
 };
 
 struct ChildEnd {

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,36 @@ TEST(CacherRegistry, RawRoundTripsBytesThroughTheCAbi) {
   EXPECT_EQ(error_of([&] { load(raw, path, R"({"level":1})"); }),
             "cacher 'raw' could not load " + path.string() +
                 ": cacher 'raw' has no option 'level' (options: none)");
+}
+
+// A file larger than raw's read piece arrives whole and in order, in pieces the receiver can
+// append to the buffer it reserved from the file's size (no single write of the whole file).
+TEST(CacherRegistry, RawLoadsALargeFileInOrderedPieces) {
+  CacherRegistry registry({kInstalled});
+  const cf_cacher_api& raw = registry.get("raw");
+  const ScratchFolder scratch;
+  std::string artifact(3 * (std::size_t{1} << 20) + 12345, '\0');
+  for (std::size_t i = 0; i < artifact.size(); ++i) artifact[i] = static_cast<char>((i * 7919) >> 3);
+  const auto path = scratch.path() / "big.msgpack";
+  write_file_atomically(path,
+                        [&](const std::filesystem::path& temporary) { save(raw, temporary, artifact, ""); });
+
+  struct Pieces {
+    std::string text;
+    std::size_t count = 0;
+    std::size_t largest = 0;
+  } pieces;
+  const cf_sink sink{&pieces, [](void* ctx, const char* data, size_t size) {
+                       auto& into = *static_cast<Pieces*>(ctx);
+                       into.text.append(data, size);
+                       ++into.count;
+                       into.largest = std::max(into.largest, size);
+                     }};
+  load_into(raw, path, "", sink);
+  EXPECT_EQ(pieces.text, artifact);
+  EXPECT_GT(pieces.count, 1u);
+  EXPECT_LT(pieces.largest, artifact.size());
+  EXPECT_EQ(load(raw, path, ""), artifact);
 }
 
 TEST(CacherRegistry, CacherErrorsNameTheCacherAndPath) {

@@ -163,6 +163,13 @@ typedef struct cf_host_api {
    * described in reports/report_model.hpp (for an image, {"path": "<file>"}). */
   cf_status (*report)(void* ctx, uint64_t stage, cf_str kind, cf_str name, cf_str group, cf_str payload_json,
                       cf_sink error);
+
+  /* ---- appended for large loads ---- */
+  /* Writes to `size` what artifact_load of the same output is expected to write, in bytes: the
+   * size of its cache file (exact for the raw cacher, a guess for the others), 0 when unknown.
+   * A reader reserves that much first, so a large artifact arriving in pieces is not copied
+   * again every time its buffer doubles. Only a hint: the load may write more or less. */
+  cf_status (*artifact_size_hint)(void* ctx, uint64_t stage, size_t output, uint64_t* size, cf_sink error);
 } cf_host_api;
 
 #define CF_HOST_MAPPING 1u

@@ -98,6 +98,12 @@ class Manager {
   std::string load_artifact(std::uint64_t stage, std::size_t output) const {
     const cf_host_api& h = host();
     detail::owned_sink out;
+    if (h.struct_size >= offsetof(cf_host_api, artifact_size_hint) + sizeof(h.artifact_size_hint) &&
+        h.artifact_size_hint != nullptr) {
+      std::uint64_t size = 0;
+      detail::call_host(h.artifact_size_hint, h.ctx, stage, output, &size);
+      if (size > 0) out.text.reserve(static_cast<std::size_t>(size));
+    }
     detail::call_host(h.artifact_load, h.ctx, stage, output, out.sink());
     return std::move(out.text);
   }
