@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -77,7 +78,14 @@ void load(const std::filesystem::path& path, const rapidjson::Value& options,
   }
 }
 
+// The file is the artifact.
+std::uint64_t load_size(const std::filesystem::path& path, const rapidjson::Value&) {
+  struct stat facts {};
+  return ::stat(path.c_str(), &facts) == 0 && facts.st_size > 0 ? static_cast<std::uint64_t>(facts.st_size)
+                                                                : 0;
+}
+
 }  // namespace
 
 CF_DESCRIPTION("MessagePack bytes exactly as the stage produced them (the default)");
-CF_CACHER("raw", ".msgpack", save_checked, load);
+CF_CACHER_SIZED("raw", ".msgpack", save_checked, load, load_size);

@@ -187,7 +187,20 @@ void load(const std::filesystem::path& path, const rapidjson::Value& options,
   if (hint != 0) throw std::runtime_error(path.string() + ": truncated zstd file (it ends inside a frame)");
 }
 
+// The first frame's header records the artifact's size (save pledges it), so a reader can
+// reserve it before the decompressed pieces arrive instead of growing as they do.
+std::uint64_t load_size(const std::filesystem::path& path, const rapidjson::Value&) {
+  Descriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (file.fd < 0) return 0;
+  constexpr std::size_t kLongestFrameHeader = 18;  // ZSTD_FRAMEHEADERSIZE_MAX, a static-only name
+  char header[kLongestFrameHeader];
+  const ssize_t count = ::pread(file.fd, header, sizeof header, 0);
+  if (count <= 0) return 0;
+  const unsigned long long size = ZSTD_getFrameContentSize(header, static_cast<std::size_t>(count));
+  return size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR ? 0 : size;
+}
+
 }  // namespace
 
 CF_DESCRIPTION("MessagePack bytes as a zstd frame (options: level, default 3; workers, default all cores)");
-CF_CACHER("zstd", ".msgpack.zst", save, load);
+CF_CACHER_SIZED("zstd", ".msgpack.zst", save, load, load_size);

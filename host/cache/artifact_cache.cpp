@@ -112,6 +112,10 @@ std::string ArtifactCache::load(const CacheLocation& location, const OutputSpec&
   return host::load(cachers_.get(output.cacher), location.data, output.cacher_options_json);
 }
 
+std::uint64_t ArtifactCache::load_size_hint(const CacheLocation& location, const OutputSpec& output) const {
+  return host::load_size_hint(cachers_.get(output.cacher), location.data, output.cacher_options_json);
+}
+
 void ArtifactCache::load_into(const CacheLocation& location, const OutputSpec& output, cf_sink out) const {
   host::load_into(cachers_.get(output.cacher), location.data, output.cacher_options_json, out);
 }

@@ -7,6 +7,7 @@
 
 #include <curifactory/abi.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -65,6 +66,8 @@ class ArtifactCache {
   std::string load(const CacheLocation& location, const OutputSpec& output) const;
   // load() into `out` directly, for the plugin asking for an artifact.
   void load_into(const CacheLocation& location, const OutputSpec& output, cf_sink out) const;
+  // What load_into() is expected to write, in bytes; 0 when unknown (see load_size_hint).
+  std::uint64_t load_size_hint(const CacheLocation& location, const OutputSpec& output) const;
 
   // Waits until every saved artifact is durable; throws the first write failure.
   void finish() const { commits_.drain(); }

@@ -8,6 +8,9 @@
 #include "util/error.hpp"
 
 #include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <exception>
 #include <system_error>
 
 #ifndef CF_CACHER_SUBDIR
@@ -172,13 +175,29 @@ void load_into(const cf_cacher_api& cacher, const std::filesystem::path& path, s
   }
 }
 
+std::uint64_t load_size_hint(const cf_cacher_api& cacher, const std::filesystem::path& path,
+                             std::string_view options_json) {
+  if (cacher.struct_size >= offsetof(cf_cacher_api, load_size) + sizeof(cacher.load_size) &&
+      cacher.load_size != nullptr) {
+    const std::string file = path.string();
+    if (const std::uint64_t exact = cacher.load_size(to_cf(file), to_cf(options_json)); exact > 0)
+      return exact;
+  }
+  std::error_code unknown;
+  const std::uint64_t size = std::filesystem::file_size(path, unknown);
+  if (unknown) return 0;
+  return size + std::min<std::uint64_t>(size / 64, std::uint64_t{64} << 10);
+}
+
 std::string load(const cf_cacher_api& cacher, const std::filesystem::path& path,
                  std::string_view options_json) {
   StringSink out;
-  // The file's size is the artifact's for raw and close to it for most cachers: one allocation
-  // instead of a copy each time a large artifact's buffer doubles.
-  std::error_code unknown;
-  if (const auto size = std::filesystem::file_size(path, unknown); !unknown) out.text.reserve(size);
+  // One allocation instead of a copy each time a large artifact's buffer doubles.
+  try {
+    if (const auto size = load_size_hint(cacher, path, options_json); size > 0) out.text.reserve(size);
+  } catch (const std::exception&) {
+    // Only a hint (a damaged file may claim anything): the load reports what is wrong.
+  }
   load_into(cacher, path, options_json, out.sink());
   return std::move(out.text);
 }

@@ -5,6 +5,7 @@
 
 #include <curifactory/abi.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -72,6 +73,12 @@ void save(const cf_cacher_api& cacher, const std::filesystem::path& path, std::s
           std::string_view options_json);
 std::string load(const cf_cacher_api& cacher, const std::filesystem::path& path,
                  std::string_view options_json);
+// How many bytes load() of `path` is expected to write, 0 when unknown: the cacher's own answer
+// when it gives one (cf_cacher_api::load_size), else the file's size with a little room, since
+// other formats differ from MessagePack by a header and a reservation a few bytes short would
+// cost a copy of everything when the last piece arrives. A reader reserves it first.
+std::uint64_t load_size_hint(const cf_cacher_api& cacher, const std::filesystem::path& path,
+                             std::string_view options_json);
 // load() straight into the caller's sink (the experiment plugin's), so the host holds no copy.
 void load_into(const cf_cacher_api& cacher, const std::filesystem::path& path, std::string_view options_json,
                cf_sink out);

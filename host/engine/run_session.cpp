@@ -444,9 +444,7 @@ void RunSession::load_output(std::size_t stage, std::size_t output, cf_sink out)
 std::uint64_t RunSession::output_size_hint(std::size_t stage, std::size_t output) {
   const StageNode& node = real_node(stage);
   if (output >= node.call.outputs.size() || node.call.outputs[output].cacher.empty()) return 0;
-  std::error_code unknown;
-  const auto size = std::filesystem::file_size(location(stage, output).data, unknown);
-  return unknown ? 0 : size;
+  return cache_.load_size_hint(location(stage, output), node.call.outputs[output]);
 }
 
 void RunSession::end_stage(std::size_t stage, std::string_view failure) {

@@ -113,7 +113,7 @@ class RunSession {
   void begin_stage(std::size_t record, const cf_stage_decl& decl, cf_stage_plan& plan);
   void take_output(std::size_t stage, std::size_t output, std::string_view artifact);
   void load_output(std::size_t stage, std::size_t output, cf_sink out);
-  // The size of the output's cache file, 0 when unknown (cf_host_api::artifact_size_hint).
+  // What loading the output will write, 0 when unknown (cf_host_api::artifact_size_hint).
   std::uint64_t output_size_hint(std::size_t stage, std::size_t output);
   void end_stage(std::size_t stage, std::string_view failure);
   void add_reportable(std::size_t stage, std::string kind, std::string name, std::string group,

@@ -180,6 +180,38 @@ TEST(CacherZstd, WritesAChecksummedZstdFrameRecordingTheContentSize) {
   }
 }
 
+// What a reader reserves before the decompressed pieces arrive comes from the frame header. A
+// header that claims an impossible size costs nothing: the reservation is skipped and the load
+// reports the damage, not a failed allocation.
+TEST(CacherZstd, AnswersTheArtifactSizeFromTheFrameHeader) {
+  CacherHarness harness;
+  const cf_cacher_api& zstd = harness.registry().get("zstd");
+  ASSERT_NE(zstd.load_size, nullptr);
+  for (std::size_t count : {std::size_t{1}, 3 * kMiB / sizeof(double)}) {
+    const std::string encoded = cf::encode_artifact(noisy_series(count));
+    const auto path = harness.save("zstd", encoded, "sized");
+    EXPECT_EQ(cf::host::load_size_hint(zstd, path, ""), encoded.size()) << count;
+    EXPECT_EQ(harness.load("zstd", path), encoded) << count;
+  }
+  const auto folder = harness.folder();
+  EXPECT_EQ(cf::host::load_size_hint(zstd, folder / "missing.msgpack.zst", ""), 0u);
+  // Not a zstd file: the host guesses from the file's size, a little above it.
+  write_bytes(folder / "plain.msgpack.zst", std::string(1000, 'x'));
+  EXPECT_GE(cf::host::load_size_hint(zstd, folder / "plain.msgpack.zst", ""), 1000u);
+
+  // Magic number, then a descriptor for an 8-byte content size in a single segment: 2^62 bytes.
+  std::string liar("\x28\xb5\x2f\xfd\xe0", 5);
+  for (int i = 0; i < 8; ++i) liar += static_cast<char>(i == 7 ? 0x40 : 0);
+  liar += std::string(64, '\x55');
+  write_bytes(folder / "liar.msgpack.zst", liar);
+  EXPECT_EQ(cf::host::load_size_hint(zstd, folder / "liar.msgpack.zst", ""), std::uint64_t{1} << 62);
+  const std::string error = error_of([&] { harness.load("zstd", folder / "liar.msgpack.zst"); });
+  EXPECT_TRUE(contains(error, "cacher 'zstd' could not load ")) << error;
+  EXPECT_TRUE(contains(error, "zstd")) << error;
+  EXPECT_FALSE(contains(error, "alloc")) << error;
+  EXPECT_FALSE(contains(error, "reserve")) << error;
+}
+
 TEST(CacherZstd, RepetitiveArtifactCompressesFar) {
   CacherHarness harness;
   std::vector<double> pattern(8 * kMiB / sizeof(double));

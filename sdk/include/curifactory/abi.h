@@ -166,7 +166,8 @@ typedef struct cf_host_api {
 
   /* ---- appended for large loads ---- */
   /* Writes to `size` what artifact_load of the same output is expected to write, in bytes: the
-   * size of its cache file (exact for the raw cacher, a guess for the others), 0 when unknown.
+   * cacher's answer (cf_cacher_api::load_size) or a guess from the cache file's size (exact for
+   * the raw cacher), 0 when unknown.
    * A reader reserves that much first, so a large artifact arriving in pieces is not copied
    * again every time its buffer doubles. Only a hint: the load may write more or less. */
   cf_status (*artifact_size_hint)(void* ctx, uint64_t stage, size_t output, uint64_t* size, cf_sink error);
@@ -211,6 +212,11 @@ typedef struct cf_cacher_api {
   cf_status (*save)(cf_str path, cf_str artifact, cf_str options_json, cf_sink error);
   /* Reads `path` back and writes the MessagePack artifact to `out`. */
   cf_status (*load)(cf_str path, cf_str options_json, cf_sink out, cf_sink error);
+
+  /* ---- appended for large loads ---- */
+  /* How many bytes load() of `path` will write, 0 when the cacher cannot tell cheaply (the host
+   * then guesses from the file's size). May be NULL. Never fails: any problem answers 0. */
+  uint64_t (*load_size)(cf_str path, cf_str options_json);
 } cf_cacher_api;
 
 typedef const cf_experiment_api* (*cf_experiment_entry_fn)(void);

@@ -11,6 +11,12 @@
 //   void load(const std::filesystem::path& path, const rapidjson::Value& options,
 //             const cf::artifact_output& out);   // out.write(bytes), as many times as needed
 //
+// and, when its file records how large the artifact is (a header, a compressed frame's content
+// size), say so, so the reader allocates the artifact once instead of growing it piece by piece:
+//
+//   std::uint64_t size(const std::filesystem::path& path, const rapidjson::Value& options);
+//   CF_CACHER_SIZED("zstd", ".msgpack.zst", save, load, size);   // 0 when it cannot tell
+//
 // `artifact` is one MessagePack value (see abi.h). save() stores it at exactly `path`, in any
 // form it likes (compressed, converted to .npy, ...), and load() turns that file back into the
 // same MessagePack bytes. `options` is the JSON object a stage gave with the cacher name ({}
@@ -26,6 +32,7 @@
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <initializer_list>
 #include <stdexcept>
@@ -138,11 +145,35 @@ cf_status cacher_load(cf_str path, cf_str options_json, cf_sink out, cf_sink err
   });
 }
 
+template <auto Size>
+uint64_t cacher_load_size(cf_str path, cf_str options_json) noexcept {
+  static_assert(std::is_invocable_r_v<std::uint64_t, decltype(Size), const std::filesystem::path&,
+                                      const rapidjson::Value&>,
+                "CF_CACHER_SIZED: the size function must be callable as "
+                "std::uint64_t size(const std::filesystem::path&, const rapidjson::Value&)");
+  try {
+    const auto options = parse_cacher_options(options_json);
+    return Size(std::filesystem::path(to_view(path)), options);
+  } catch (...) {
+    return 0;  // only a hint: the load itself reports what is wrong
+  }
+}
+
 }  // namespace cf::detail
 
 // The name must be a string literal: it is also written into the metadata section, which the
 // host reads to find a cacher without loading every plugin.
-#define CF_CACHER(name, extension, save_function, load_function)                                      \
+#define CF_CACHER(name, extension, save_function, load_function) \
+  CF_DETAIL_CACHER(name, extension, save_function, load_function, nullptr)
+
+// CF_CACHER plus `std::uint64_t size_function(path, options)`: the number of bytes load() will
+// write for that file, 0 when unknown, so a reader of a large artifact allocates it once (for
+// example from a header that records the uncompressed size). It must not read the whole file.
+#define CF_CACHER_SIZED(name, extension, save_function, load_function, size_function) \
+  CF_DETAIL_CACHER(name, extension, save_function, load_function,                     \
+                   &::cf::detail::cacher_load_size<&size_function>)
+
+#define CF_DETAIL_CACHER(name, extension, save_function, load_function, load_size_function)           \
   static_assert(::cf::detail::valid_cacher_name(name),                                                \
                 "CF_CACHER: the name must be non-empty and use only letters, digits, '_', '-', '.'"); \
   static_assert(::cf::detail::valid_cacher_extension(extension),                                      \
@@ -153,7 +184,8 @@ cf_status cacher_load(cf_str path, cf_str options_json, cf_sink out, cf_sink err
                                        name,                                                          \
                                        extension,                                                     \
                                        &::cf::detail::cacher_save<&save_function>,                    \
-                                       &::cf::detail::cacher_load<&load_function>};                   \
+                                       &::cf::detail::cacher_load<&load_function>,                    \
+                                       load_size_function};                                           \
     return &api;                                                                                      \
   }                                                                                                   \
   CF_DETAIL_METADATA("kind", "cacher", "name", name)

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -102,7 +103,11 @@ class Manager {
         h.artifact_size_hint != nullptr) {
       std::uint64_t size = 0;
       detail::call_host(h.artifact_size_hint, h.ctx, stage, output, &size);
-      if (size > 0) out.text.reserve(static_cast<std::size_t>(size));
+      try {
+        if (size > 0) out.text.reserve(static_cast<std::size_t>(size));
+      } catch (const std::exception&) {
+        // Only a hint (a damaged file may claim anything): the load reports what is wrong.
+      }
     }
     detail::call_host(h.artifact_load, h.ctx, stage, output, out.sink());
     return std::move(out.text);
