@@ -11,7 +11,7 @@ static cf_status never_load(cf_str, cf_str, cf_sink, cf_sink) {
 
 CF_DETAIL_EXPORT const cf_cacher_api* curifactory_cacher(void) {
   static const cf_cacher_api api{sizeof(cf_cacher_api), CF_ABI_VERSION, "beta", ".bin",
-                                 &never_save,           &never_load};
+                                 &never_save,           &never_load,    nullptr};
   return &api;
 }
 CF_DETAIL_METADATA("kind", "cacher", "name", "alpha");
