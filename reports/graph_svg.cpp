@@ -357,20 +357,23 @@ std::string render_svg(GVC_t* gvc, Agraph_t* graph) {
 // Helvetica metrics, the font the SVG names and the one browsers substitute metric-compatible
 // fonts for (Arial, Liberation Sans), where pango measured whatever font the server had.
 GVC_t* new_context() {
-  // Static: the context keeps a pointer to this table.
-  static std::array<lt_symlist_t, 3> builtins{};
-  const std::array<const char*, 2> names = {"dot_layout", "core"};
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const std::string file =
-        std::string(CF_GRAPHVIZ_PLUGIN_DIR) + "/libgvplugin_" + names[i] + ".so." CF_GRAPHVIZ_PLUGIN_ABI;
+  struct Plugin {
+    const char* file;
+    const char* library_symbol;
+  };
+  static constexpr std::array<Plugin, 2> kPlugins = {{
+      {CF_GRAPHVIZ_PLUGIN_DIR "/libgvplugin_dot_layout.so." CF_GRAPHVIZ_PLUGIN_ABI,
+       "gvplugin_dot_layout_LTX_library"},
+      {CF_GRAPHVIZ_PLUGIN_DIR "/libgvplugin_core.so." CF_GRAPHVIZ_PLUGIN_ABI, "gvplugin_core_LTX_library"},
+  }};
+  // Static: the context keeps a pointer to this table (ended by a null entry).
+  static std::array<lt_symlist_t, kPlugins.size() + 1> builtins{};
+  for (std::size_t i = 0; i < kPlugins.size(); ++i) {
     // Never closed: the context keeps pointers into it for the life of the process.
-    void* library = ::dlopen(file.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (library == nullptr) return gvContext();
-    static std::array<std::string, 2> symbols;
-    symbols[i] = std::string("gvplugin_") + names[i] + "_LTX_library";
-    void* address = ::dlsym(library, symbols[i].c_str());
+    void* library = ::dlopen(kPlugins[i].file, RTLD_NOW | RTLD_LOCAL);
+    void* address = library == nullptr ? nullptr : ::dlsym(library, kPlugins[i].library_symbol);
     if (address == nullptr) return gvContext();
-    builtins[i] = lt_symlist_t{symbols[i].c_str(), address};
+    builtins[i] = lt_symlist_t{kPlugins[i].library_symbol, address};
   }
   // No configuration file is read, so nothing else is loaded.
   return gvContextPlugins(builtins.data(), 0);

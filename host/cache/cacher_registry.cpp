@@ -7,10 +7,11 @@
 #include "plugin/string_sink.hpp"
 #include "util/error.hpp"
 
+#include <curifactory/detail/host_calls.hpp>
+
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <system_error>
 
 #ifndef CF_CACHER_SUBDIR
@@ -193,11 +194,7 @@ std::string load(const cf_cacher_api& cacher, const std::filesystem::path& path,
                  std::string_view options_json) {
   StringSink out;
   // One allocation instead of a copy each time a large artifact's buffer doubles.
-  try {
-    if (const auto size = load_size_hint(cacher, path, options_json); size > 0) out.text.reserve(size);
-  } catch (const std::exception&) {
-    // Only a hint (a damaged file may claim anything): the load reports what is wrong.
-  }
+  cf::detail::reserve_hint(out.text, load_size_hint(cacher, path, options_json));
   load_into(cacher, path, options_json, out.sink());
   return std::move(out.text);
 }

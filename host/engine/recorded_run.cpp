@@ -28,7 +28,6 @@
 #include <sys/resource.h>
 
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <map>
 #include <set>

@@ -101,18 +101,15 @@ void write_all(int fd, std::string_view text) {
 
 }  // namespace
 
-// One line per report: 'S' and the stage's description when it starts, 'F' when it returns.
+// The pipe carries one byte per event, 'S' when a stage starts and 'F' when it returns, for the
+// stage timeout's clock; which stage it is the parent reads from the board once the child ends.
 void SupervisorChannel::started(std::string_view what) const {
   if (board_ != nullptr) StageBoard::write(board_, what);
-  if (!timed_ || progress_fd_ < 0) return;
-  std::string line = "S";
-  line += what;
-  line += '\n';
-  write_all(progress_fd_, line);
+  if (timed_ && progress_fd_ >= 0) write_all(progress_fd_, "S");
 }
 
 void SupervisorChannel::finished() const {
-  if (timed_ && progress_fd_ >= 0) write_all(progress_fd_, "F\n");
+  if (timed_ && progress_fd_ >= 0) write_all(progress_fd_, "F");
 }
 
 std::string ChildEnd::describe() const {
@@ -157,7 +154,6 @@ ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& chil
   progress.close_write();
   if (errors) errors->close_write();
   ChildEnd end;
-  std::string pending;  // a progress line not yet complete
   std::array<char, 1 << 14> buffer{};
   bool progress_open = true;
   bool errors_open = errors.has_value();
@@ -191,19 +187,11 @@ ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& chil
       if (count <= 0) {
         progress_open = count < 0 && errno == EINTR;
       } else {
-        pending.append(buffer.data(), static_cast<std::size_t>(count));
-        for (std::size_t newline; (newline = pending.find('\n')) != std::string::npos;) {
-          if (pending[0] == 'S') {
-            end.last_stage = pending.substr(1, newline - 1);
-            if (stage_timeout) {
-              timing = true;
-              deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
-                                            std::chrono::duration<double>(*stage_timeout));
-            }
-          } else {
-            timing = false;
-          }
-          pending.erase(0, newline + 1);
+        // Only the latest event counts: a stage started (its clock runs from now) or returned.
+        timing = stage_timeout && buffer[static_cast<std::size_t>(count) - 1] == 'S';
+        if (timing) {
+          deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                        std::chrono::duration<double>(*stage_timeout));
         }
       }
     }

@@ -10,7 +10,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -103,11 +102,7 @@ class Manager {
         h.artifact_size_hint != nullptr) {
       std::uint64_t size = 0;
       detail::call_host(h.artifact_size_hint, h.ctx, stage, output, &size);
-      try {
-        if (size > 0) out.text.reserve(static_cast<std::size_t>(size));
-      } catch (const std::exception&) {
-        // Only a hint (a damaged file may claim anything): the load reports what is wrong.
-      }
+      detail::reserve_hint(out.text, size);
     }
     detail::call_host(h.artifact_load, h.ctx, stage, output, out.sink());
     return std::move(out.text);
