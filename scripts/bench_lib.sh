@@ -48,13 +48,12 @@ bench_need() {
 bench_experiment() { echo "$BENCH_BUILD/bin/experiment"; }
 bench_dag_plugin() { echo "$BENCH_BUILD/bench/plugins/dag_experiment.so"; }
 
+source "$bench_repo/scripts/install_packages.sh"
+
+# On stderr: a case's stdout is its figures.
 bench_need_hyperfine() {
   command -v hyperfine >/dev/null 2>&1 && return
-  echo "$(basename "$0"): hyperfine not found, installing it with apt-get" >&2
-  local sudo=()
-  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
-  "${sudo[@]}" apt-get install -y -qq hyperfine >/dev/null ||
-    { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" apt-get install -y -qq hyperfine >/dev/null; }
+  install_missing_packages "$(basename "$0")" hyperfine >&2
 }
 
 # bench_scratch VAR: a temporary folder in VAR, removed when the script exits.
