@@ -45,7 +45,7 @@ std::string first_line(std::string_view text) {
 }
 
 std::string status_class(std::string_view status) {
-  if (status == "complete" || status == "error" || status == "incomplete") {
+  if (status == "complete" || status == "error" || status == "incomplete" || status == "interrupted") {
     return "cf-status-" + std::string(status);
   }
   return "cf-status-unknown";

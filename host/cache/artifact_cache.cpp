@@ -21,7 +21,7 @@ CacheLocation ArtifactCache::locate(const std::string& record_hash, const std::s
   return CacheLocation{folder / (stem + extension), folder / (stem + "_metadata.json")};
 }
 
-CacheStatus ArtifactCache::check(const CacheLocation& location) const {
+CacheStatus ArtifactCache::check(const CacheLocation& location, std::string_view from_run) const {
   CacheStatus status;
   std::error_code error;
   const bool has_data = std::filesystem::is_regular_file(location.data, error);
@@ -46,6 +46,10 @@ CacheStatus ArtifactCache::check(const CacheLocation& location) const {
   if (!stored) {
     status.state = CacheState::corrupt;
     status.problem = problem;
+    return status;
+  }
+  if (!from_run.empty() && stored->run_reference != from_run) {
+    status.problem = "produced by run " + stored->run_reference;
     return status;
   }
   const auto size = std::filesystem::file_size(location.data, error);

@@ -43,7 +43,8 @@ class ArtifactCache {
                        const OutputSpec& output) const;
 
   // Valid only when the metadata reads back and the file has the recorded size and checksum.
-  CacheStatus check(const CacheLocation& location) const;
+  // With `from_run`, also only when that run produced it (else missing, without reading the file).
+  CacheStatus check(const CacheLocation& location, std::string_view from_run = {}) const;
 
   // Writes the artifact through its cacher, then its metadata, each to a temporary file renamed
   // into place before this returns and fsynced in the background (see CommitQueue); the

@@ -26,6 +26,7 @@ struct RunOptions {
   std::optional<int> parallel;
   std::optional<double> stage_timeout;
   std::optional<std::string> slurm_args;
+  std::optional<std::string> share_plan;  // --share-plan FILE: given to the shares of a run only
   bool parallel_mode = false;
   bool overwrite = false;
   bool store_full = false;

@@ -188,6 +188,8 @@ ParseResult parse_cli(int argc, const char* const* argv) {
   const CLI::Option* names_only = app.add_option("--names-only", options.ls_names)
                                       ->check(CLI::IsMember({"experiments", "params"}))
                                       ->group("");
+  // Only for the shares a --parallel or Slurm run starts: the run's plan (engine/share_plan.hpp).
+  const CLI::Option* share_plan = app.add_option("--share-plan", run.share_plan)->group("");
 
   const char* init = "init";
   app.add_flag("--yes", options.yes, "Take the default of every folder not given below, without asking")
@@ -253,7 +255,9 @@ ParseResult parse_cli(int argc, const char* const* argv) {
   const std::string init_group = init;
   for (const CLI::Option* option : app.get_options()) {
     if (option->count() == 0 || !option->nonpositional() || option->get_name() == "--version") continue;
-    const std::string name = option == names_only ? "--names-only" : option->get_name();
+    const std::string name = option == names_only   ? "--names-only"
+                             : option == share_plan ? "--share-plan"
+                                                    : option->get_name();
     const bool for_run =
         option->get_group() != serve_group && option->get_group() != init_group && option != names_only;
     const bool allowed = for_run
@@ -277,6 +281,9 @@ ParseResult parse_cli(int argc, const char* const* argv) {
   // A parallel-mode process is itself a share of some run; submitting shares of its own from
   // there would multiply the work.
   if (run.slurm && run.parallel_mode) return fail("--slurm does not apply with --parallel-mode");
+  if (run.share_plan && !run.parallel_mode) {
+    return fail("--share-plan is for the shares a --parallel or Slurm run starts; it needs --parallel-mode");
+  }
   // A notebook explores a recorded run; with these there is none, so it would silently not appear.
   for (const char* name : {"--dry", "--parallel-mode", "--map", "--paths", "--hashes", "--print-params"}) {
     if (run.notebook && app.get_option(name)->count() > 0) {

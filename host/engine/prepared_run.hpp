@@ -13,6 +13,8 @@
 #include <curifactory/abi.h>
 
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,21 +40,33 @@ struct PreparedRun {
 // What the two passes of a run came to.
 struct PassOutcome {
   bool ok = true;
-  std::string error;  // for the store and the console, without "error: "
+  std::string error;       // for the store and the console, without "error: "
+  int interrupted_by = 0;  // SIGINT or SIGTERM: the user stopped the run (status interrupted)
 };
 
-// The map pass (DAG mode), the decisions, the real pass, waiting for the cache writes, and a
-// summary line. Reports run()'s failure as an outcome, not an exception.
-PassOutcome run_passes(const PreparedRun& run, RunSession& session, ArtifactCache& cache);
+// What runs between the decisions and the real pass (a run's shares); its failure text, if any.
+using BeforeRealPass = std::function<std::optional<std::string>()>;
+
+// The map pass (DAG mode), the decisions, `before_real_pass`, the real pass, waiting for the
+// cache writes, and a summary line. Reports run()'s failure as an outcome, not an exception.
+PassOutcome run_passes(const PreparedRun& run, RunSession& session, ArtifactCache& cache,
+                       const BeforeRealPass& before_real_pass = {});
 
 // "run complete: N stage calls executed, M loaded from cache, K skipped"
 std::string run_summary(const RunSession& session);
+
+// "; its log: logs/<reference>.log", or nothing for a run without a log file: the end of the
+// one console line that reports a failed run.
+std::string log_hint(const RunLog& log);
 
 // The console half of the log settings, from the display flags.
 LogSettings console_settings(const RunOptions& options);
 
 // "2 s", "0.5 s": a --stage-timeout for messages.
 std::string seconds_text(double seconds);
+
+// "SIGINT (Ctrl-C)", "SIGTERM": how an interruption is named in messages.
+std::string interruption_name(int signal_number);
 
 // A run that records nothing: --dry, or --map/--paths (which stop after the map pass).
 int run_unrecorded(const PreparedRun& run);

@@ -10,6 +10,7 @@
 #include "engine/run_progress.hpp"
 #include "engine/run_report.hpp"
 #include "engine/run_shares.hpp"
+#include "exec/process_end.hpp"
 #include "exec/supervisor.hpp"
 #include "export/docker_export.hpp"
 #include "log/run_log.hpp"
@@ -26,7 +27,9 @@
 #include <rapidjson/writer.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -80,6 +83,14 @@ std::string reproduce_command(const RunOptions& options, const std::filesystem::
   if (options.lazy) line += " --lazy";
   if (options.ignore_lazy) line += " --ignore-lazy";
   return line + " --cache " + shell_word(artifacts.string()) + " --dry-cache";
+}
+
+// As the original writes it (its configured runs_path), so the line still works from the
+// project's folder after the project moves; a runs folder outside the project stays absolute.
+std::filesystem::path project_relative(const Config& config, const std::filesystem::path& path) {
+  const auto relative = path.lexically_relative(config.root);
+  if (relative.empty() || *relative.begin() == "..") return path;
+  return relative;
 }
 
 std::vector<std::filesystem::path> plugin_files(const PreparedRun& run) {
@@ -156,13 +167,46 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
     std::snprintf(timing, sizeof timing, " took %.3f s, peak memory %ld MiB", seconds, peak_memory_mib());
     log.log(CF_LOG_DEBUG, where + timing);
   };
+  // The one console line a failed run gets is its end's; the stage's own goes to the file.
+  hooks.failure_detail = [&](cf_log_level level, std::string_view message) { log.file_only(level, message); };
   progress.attach(hooks, log);
   ArtifactCache cache(run.cache_folder, run.prefix, run.cachers);
   RunSession session(cache, info, run.settings, log_line, hooks);
 
+  // --parallel / Slurm: the shares compute their parts of the sets between the plan and the
+  // real pass, following the plan, so the real pass finds their work and the decisions stay
+  // the ones a serial run takes.
+  BeforeRealPass shares;
+  if (runs_in_shares(run) && run.settings.dry_cache) {
+    log.log(CF_LOG_WARNING,
+            "--dry-cache: the run is not split into shares (they could hand nothing to the "
+            "final run without writing the cache)");
+  } else if (runs_in_shares(run)) {
+    shares = [&]() -> std::optional<std::string> {
+      write_share_plan(share_plan_file(run, stored.reference),
+                       make_share_plan(info, run.settings.dag ? &session.graph() : nullptr, session.actions(),
+                                       session.forced()));
+      std::string failures;
+      try {
+        failures = run_shares(run, stored.reference, log);
+      } catch (const Interrupted&) {
+        throw;
+      } catch (const UserError& e) {
+        failures = e.what();  // the shares could not start: no sbatch, a refused submission
+      }
+      if (!failures.empty()) return "experiment '" + run.options.experiment + "': " + failures;
+      session.shares_finished();
+      return std::nullopt;
+    };
+  }
   PassOutcome outcome;
   try {
-    outcome = run_passes(run, session, cache);
+    outcome = run_passes(run, session, cache, shares);
+  } catch (const Interrupted& e) {
+    outcome = {false,
+               "experiment '" + run.options.experiment + "' stopped by " + interruption_name(e.signal) +
+                   " while its shares ran (" + e.what() + ")",
+               e.signal};
   } catch (const UserError& e) {
     outcome = {false, e.what()};
   }
@@ -185,11 +229,12 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
   if (outcome.ok) {
     if (!session.actions().empty()) log.log(CF_LOG_INFO, run_summary(session));
   } else {
-    log.log(CF_LOG_ERROR, outcome.error);
-    std::cerr << "error: " << outcome.error << "\n";
+    log.file_only(CF_LOG_ERROR, outcome.error);
+    std::cerr << (outcome.interrupted_by != 0 ? "interrupted: " : "error: ") << outcome.error << log_hint(log)
+              << "\n";
   }
   StoredRun finished = stored;
-  finished.status = outcome.ok ? "complete" : "error";
+  finished.status = outcome.ok ? "complete" : outcome.interrupted_by != 0 ? "interrupted" : "error";
   finished.error = outcome.ok ? "" : outcome.error;
   const auto report_folder = write_report(run, finished, &session, params, log);
   if (run.options.store_full) {
@@ -208,10 +253,16 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
         run.options.quiet, log_line);
   }
   log.flush();
-  return outcome.ok ? 0 : 1;
+  return outcome.ok ? 0 : outcome.interrupted_by != 0 ? 128 + outcome.interrupted_by : 1;
 }
 
 }  // namespace
+
+std::string interruption_name(int signal_number) {
+  if (signal_number == SIGINT) return "SIGINT (Ctrl-C)";
+  if (signal_number == SIGTERM) return "SIGTERM";
+  return describe_process_end(true, signal_number);
+}
 
 std::string seconds_text(double seconds) {
   char text[32];
@@ -232,6 +283,7 @@ int run_recorded(const PreparedRun& run) {
   draft.param_files_json = param_files_json(run.sets);
   draft.command = run.command_line;
   draft.hostname = info.hostname;
+  draft.pid = ::getpid();  // this process records how the run ends
   // A bare --notes opens the editor only now, once the experiment, its sets and the flags have
   // proved good: a typo should not cost the user the notes they just wrote.
   draft.notes = options.notes && options.notes->empty() ? edit_notes() : options.notes.value_or("");
@@ -245,7 +297,8 @@ int run_recorded(const PreparedRun& run) {
     RunStore store(store_file);
     stored = store.begin_run(draft);
     if (options.store_full) {
-      stored.reproduce = reproduce_command(options, run.config.runs_path / stored.reference / "artifacts");
+      stored.reproduce = reproduce_command(
+          options, project_relative(run.config, run.config.runs_path) / stored.reference / "artifacts");
       store.update_run(stored);
     }
   }
@@ -260,30 +313,6 @@ int run_recorded(const PreparedRun& run) {
   file_only.quiet = true;
   std::optional<RunLog> parent_log;
   if (file_only.file) parent_log.emplace(file_only);
-
-  PreparedRun final_run = run;
-  if (runs_in_shares(run)) {
-    RunLog parallel_log(log_settings);
-    std::string failures;
-    try {
-      failures = run_shares(run, stored.reference, parallel_log);
-    } catch (const UserError& e) {
-      failures = e.what();
-    }
-    if (!failures.empty()) {
-      const std::string message = "experiment '" + options.experiment + "': " + failures;
-      RunStore store(store_file);
-      store.finish_run(stored.reference, "error", message);
-      std::cerr << "error: " << message << "\n";
-      StoredRun failed = stored;
-      failed.status = "error";
-      failed.error = message;
-      write_report(run, failed, nullptr, {}, parallel_log);
-      return 1;
-    }
-    // The children did the overwriting; the full run loads what they wrote.
-    final_run.settings.overwrite = {};
-  }
 
   // Whole lines only: a stage writing a line in pieces (std::cerr << a << b, unbuffered) would
   // otherwise get the child's own log lines written between the pieces. A very long line
@@ -303,32 +332,42 @@ int run_recorded(const PreparedRun& run) {
   }
   const ChildEnd end = run_supervised(
       [&](const SupervisorChannel& channel) {
-        return execute(final_run, stored, store_file, log_settings, git, channel);
+        return execute(run, stored, store_file, log_settings, git, channel);
       },
       capture, options.stage_timeout);
   if (!partial_line.empty()) parent_log->append_raw(partial_line + "\n");
 
+  // The user stopped the run: Ctrl-C (the whole process group gets SIGINT), or SIGTERM passed on
+  // to the experiment process by run_supervised.
+  const int interrupted_by = end.interrupted_by != 0 ? end.interrupted_by
+                             : end.signaled && (end.code == SIGINT || end.code == SIGTERM) ? end.code
+                                                                                           : 0;
   RunStore store(store_file);
   const auto after = store.run(stored.reference);
   if (after && after->status == "incomplete") {
-    std::string message = "experiment '" + options.experiment + "': ";
+    std::string message = "experiment '" + options.experiment + "'";
     if (end.timed_out) {
-      message += end.last_stage + " ran longer than --stage-timeout " + seconds_text(*options.stage_timeout) +
-                 " and was stopped";
+      message += ": " + end.last_stage + " ran longer than --stage-timeout " +
+                 seconds_text(*options.stage_timeout) + " and was stopped";
+    } else if (interrupted_by != 0) {
+      message += " stopped by " + interruption_name(interrupted_by);
     } else {
-      message += "the experiment process " + end.describe();
-      if (!end.last_stage.empty()) message += " during " + end.last_stage;
+      message += ": the experiment process " + end.describe();
     }
-    store.finish_run(stored.reference, "error", message);
+    if (!end.timed_out && !end.last_stage.empty()) message += " during " + end.last_stage;
+    const std::string status = interrupted_by != 0 && !end.timed_out ? "interrupted" : "error";
+    store.finish_run(stored.reference, status, message);
     if (parent_log) parent_log->file_only(CF_LOG_ERROR, message);
-    std::cerr << "error: " << message << "\n";
+    std::cerr << (status == "interrupted" ? "interrupted: " : "error: ") << message
+              << (file_only.file ? "; its log: " + display_path(*file_only.file) : std::string()) << "\n";
     StoredRun failed = *after;
-    failed.status = "error";
+    failed.status = status;
     failed.error = message;
     RunLog quiet_log(file_only);
     write_report(run, failed, nullptr, {}, quiet_log);
-    return 1;
+    return status == "interrupted" ? 128 + interrupted_by : 1;
   }
+  if (after && after->status == "interrupted") return 128 + (interrupted_by != 0 ? interrupted_by : SIGINT);
   return end.signaled ? 1 : end.code;
 }
 

@@ -18,10 +18,13 @@ std::string join_ids(const std::vector<std::size_t>& ids) {
 std::string output_status(const RunSession& session, const StageNode& node, std::size_t output) {
   const OutputSpec& spec = node.call.outputs[output];
   if (spec.cacher.empty()) return "not cached (no cacher)";
+  if (!node.reusable)
+    return "not reused (the record's hash says nothing about its inputs, so its stages always execute)";
   const CacheStatus status = session.status(node.id, output);
   switch (status.state) {
     case CacheState::valid:
-      return "cached" + (status.run_reference.empty() ? std::string() : " (run " + status.run_reference + ")");
+      return "cached" +
+             (status.run_reference.empty() ? std::string() : " (run " + status.run_reference + ")");
     case CacheState::corrupt:
       return "corrupt: " + status.problem;
     case CacheState::missing:
@@ -41,7 +44,10 @@ void print_map(const RunSession& session, std::ostream& out) {
   for (const RecordEntry& record : graph.records()) {
     out << "record " << record.id << " '" << record.set_name << "' hash " << record.hash();
     if (record.copy_of) out << ", copy of record " << *record.copy_of;
-    if (!record.combo_hash.empty()) out << ", aggregates records " << join_ids(record.input_records);
+    if (!record.combo_hash.empty()) {
+      out << ", aggregates "
+          << (record.input_records.empty() ? "no records" : "records " + join_ids(record.input_records));
+    }
     out << "\n";
     for (const std::size_t id : stages_of[record.id]) {
       const StageNode& node = graph.stages()[id];
@@ -67,8 +73,9 @@ void print_map(const RunSession& session, std::ostream& out) {
     ++executing;
     list += "\n  " + node.call.name + " on record " + std::to_string(node.call.record);
   }
-  out << "\n" << executing << " of " << graph.stages().size() << " stage calls would execute" << (list.empty() ? "" : ":")
-      << list << "\n";
+  out << "\n"
+      << executing << " of " << graph.stages().size() << " stage calls would execute"
+      << (list.empty() ? "" : ":") << list << "\n";
 }
 
 void print_paths(const RunSession& session, std::ostream& out) {

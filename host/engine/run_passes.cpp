@@ -51,13 +51,17 @@ std::string failed(const PreparedRun& run, const char* pass, const std::string& 
 
 }  // namespace
 
-PassOutcome run_passes(const PreparedRun& run, RunSession& session, ArtifactCache& cache) {
+PassOutcome run_passes(const PreparedRun& run, RunSession& session, ArtifactCache& cache,
+                       const BeforeRealPass& before_real_pass) {
   const RunOptions& options = run.options;
   if (run.settings.dag) {
     session.start_map_pass();
     if (auto error = call_run(run, session)) return {false, failed(run, " during the map pass", *error)};
     check_overwrite_stages(session.graph(), options.overwrite_stages);
     session.plan();
+  }
+  if (before_real_pass) {
+    if (auto error = before_real_pass()) return {false, *error};
   }
   session.start_real_pass();
   const auto error = call_run(run, session);
@@ -79,8 +83,15 @@ PassOutcome run_passes(const PreparedRun& run, RunSession& session, ArtifactCach
 std::string run_summary(const RunSession& session) {
   std::size_t counts[3] = {0, 0, 0};
   for (const StageAction action : session.actions()) ++counts[static_cast<int>(action)];
-  return "run complete: " + std::to_string(counts[0]) + " stage calls executed, " +
-         std::to_string(counts[1]) + " loaded from cache, " + std::to_string(counts[2]) + " skipped";
+  const std::size_t by_shares = session.executed_by_shares();
+  return "run complete: " + std::to_string(counts[0]) + " stage calls executed" +
+         (by_shares > 0 ? " (" + std::to_string(by_shares) + " of them by the run's shares)"
+                        : std::string()) +
+         ", " + std::to_string(counts[1]) + " loaded from cache, " + std::to_string(counts[2]) + " skipped";
+}
+
+std::string log_hint(const RunLog& log) {
+  return log.file() ? "; its log: " + display_path(*log.file()) : std::string();
 }
 
 LogSettings console_settings(const RunOptions& options) {
@@ -93,6 +104,17 @@ LogSettings console_settings(const RunOptions& options) {
 }
 
 namespace {
+
+// A share writes its artifacts in the name of the run it is part of, keeping its own hostname.
+RunInfo session_run_info(const PreparedRun& run) {
+  RunInfo info = make_run_info(run.options.experiment, run.command_line);
+  if (run.settings.share) {
+    const std::string hostname = info.hostname;
+    info = run.settings.share->run;
+    info.hostname = hostname;
+  }
+  return info;
+}
 
 // The two passes of a run that records nothing; with `channel`, in a supervised child that
 // reports each stage it executes.
@@ -108,8 +130,9 @@ int unrecorded_passes(const PreparedRun& run, const LogSettings& settings, const
     };
     hooks.stage_finished = [channel](const std::string&, double, bool) { channel->finished(); };
   }
+  hooks.failure_detail = [&](cf_log_level level, std::string_view message) { log.file_only(level, message); };
   RunSession session(
-      cache, make_run_info(run.options.experiment, run.command_line), run.settings,
+      cache, session_run_info(run), run.settings,
       [&](cf_log_level level, std::string_view message) { log.log(level, message); }, hooks);
   if (auto stale =
           stale_plugin_warning(run.experiment.path(), run.config.experiments_dir, run.options.experiment))
@@ -117,7 +140,8 @@ int unrecorded_passes(const PreparedRun& run, const LogSettings& settings, const
   const PassOutcome outcome = run_passes(run, session, cache);
   progress.finish();
   if (!outcome.ok) {
-    std::cerr << "error: " << outcome.error << "\n";
+    log.file_only(CF_LOG_ERROR, outcome.error);
+    std::cerr << "error: " << outcome.error << log_hint(log) << "\n";
     return 1;
   }
   if (!session.actions().empty()) log.log(CF_LOG_INFO, run_summary(session));
@@ -136,7 +160,7 @@ int run_unrecorded(const PreparedRun& run) {
   if (run.options.map || run.options.paths) {
     RunLog log(settings);
     ArtifactCache cache(run.cache_folder, run.prefix, run.cachers);
-    RunSession session(cache, make_run_info(run.options.experiment, run.command_line), run.settings,
+    RunSession session(cache, session_run_info(run), run.settings,
                        [&](cf_log_level level, std::string_view message) { log.log(level, message); });
     session.start_map_pass();
     if (auto error = call_run(run, session)) {

@@ -141,9 +141,27 @@ void RunSession::start_map_pass() {
 }
 
 void RunSession::plan() {
-  forced_ = forced_stages(map_graph_, settings_.overwrite);
   cached_.assign(map_graph_.stages().size(), std::nullopt);
-  actions_ = plan_dag(map_graph_, forced_, [this](std::size_t stage) { return fully_cached(stage); });
+  by_share_.assign(map_graph_.stages().size(), false);
+  if (settings_.share && settings_.share->executes) {
+    // A share does not decide: the run's plan did, once, before any share started.
+    const auto& executes = *settings_.share->executes;
+    auto key_of = [&](std::size_t stage) {
+      const StageNode& node = map_graph_.stages()[stage];
+      return share_key(node.record_hash, node.call.name);
+    };
+    computable_ = share_computable(map_graph_);
+    actions_ = plan_share(map_graph_, computable_,
+                          [&](std::size_t stage) { return executes.contains(key_of(stage)); });
+    forced_.assign(map_graph_.stages().size(), false);
+    for (std::size_t i = 0; i < forced_.size(); ++i) {
+      const auto it = executes.find(key_of(i));
+      forced_[i] = it != executes.end() && it->second;
+    }
+  } else {
+    forced_ = forced_stages(map_graph_, settings_.overwrite);
+    actions_ = plan_dag(map_graph_, forced_, [this](std::size_t stage) { return fully_cached(stage); });
+  }
   if (hooks_.planned) hooks_.planned(map_graph_, actions_);
 }
 
@@ -155,7 +173,13 @@ void RunSession::start_real_pass() {
     actions_.clear();
     forced_.clear();
     cached_.clear();
+    computable_.clear();
+    by_share_.clear();
   }
+}
+
+std::size_t RunSession::executed_by_shares() const {
+  return static_cast<std::size_t>(std::count(by_share_.begin(), by_share_.end(), true));
 }
 
 void RunSession::finish_real_pass() const {
@@ -294,7 +318,8 @@ void RunSession::check_same_as_map(const StageCall& call, std::size_t id) const 
 bool RunSession::fully_cached(std::size_t stage) {
   if (stage < cached_.size() && cached_[stage]) return *cached_[stage];
   const StageNode& node = graph().stages()[stage];
-  bool cached = !node.call.outputs.empty();
+  // A record whose hash says nothing about its inputs never reads the cache (SEMANTICS.md).
+  bool cached = !node.call.outputs.empty() && node.reusable;
   for (std::size_t i = 0; cached && i < node.call.outputs.size(); ++i) {
     if (node.call.outputs[i].cacher.empty()) {
       cached = false;
@@ -316,7 +341,61 @@ bool RunSession::fully_cached(std::size_t stage) {
 StageAction RunSession::decide_now(const StageNode& node) {
   if (forced_.size() <= node.id) forced_.resize(node.id + 1, false);
   forced_[node.id] = is_forced(node, settings_.overwrite, forced_);
+  if (settings_.share) {
+    if (computable_.size() <= node.id) computable_.resize(node.id + 1, false);
+    computable_[node.id] = share_may_compute(node, real_graph_.record(node.call.record), computable_);
+    if (!computable_[node.id]) return StageAction::skip;  // the final run's work
+  }
   return forced_[node.id] || !fully_cached(node.id) ? StageAction::execute : StageAction::load;
+}
+
+bool RunSession::produced_by_this_run(const StageNode& node) const {
+  if (run_.reference.empty() || node.call.outputs.empty()) return false;
+  for (std::size_t i = 0; i < node.call.outputs.size(); ++i) {
+    if (node.call.outputs[i].cacher.empty()) return false;
+    if (cache_.check(location(node.id, i), run_.reference).state != CacheState::valid) return false;
+  }
+  return true;
+}
+
+StageAction RunSession::settle(const StageNode& node, StageAction planned, bool& by_share) {
+  by_share = false;
+  if (planned == StageAction::skip || !node.reusable) return planned;
+  const std::size_t id = node.id;
+  const std::string key = share_key(node.record_hash, node.call.name);
+  const bool caches_something = std::any_of(node.call.outputs.begin(), node.call.outputs.end(),
+                                            [](const OutputSpec& output) { return !output.cacher.empty(); });
+  // Another run or share may be computing the same outputs (same record hash): wait for it,
+  // then take its files instead of computing them a second time.
+  std::shared_ptr<FileLock> lock;
+  if (planned == StageAction::execute && writes_cache() && caches_something)
+    lock = std::make_shared<FileLock>(cache_.lock_file(), cache_.lock_key(node.record_hash, node.call.name));
+
+  const bool maybe_ours = settings_.share || shares_ran_ || done_.contains(key);
+  if (maybe_ours && produced_by_this_run(node)) {
+    // The first call of the final run with this identity is the one a serial run executes;
+    // any later one loads, as a serial run's second call with the same hash does.
+    const bool first = done_.insert(key).second;
+    if (first && !settings_.share && (planned == StageAction::execute || !settings_.dag)) {
+      by_share = true;
+      return StageAction::execute;
+    }
+    return StageAction::load;
+  }
+  const bool forced = id < forced_.size() && forced_[id];
+  if (lock && !forced) {
+    if (id < cached_.size()) cached_[id].reset();
+    if (fully_cached(id)) {
+      log(CF_LOG_DEBUG, describe_call(node.call, building().record(node.call.record)) +
+                            ": computed meanwhile by another process");
+      return StageAction::load;
+    }
+  }
+  if (planned == StageAction::execute) {
+    done_.insert(key);
+    if (lock) locks_[id] = std::move(lock);
+  }
+  return planned;
 }
 
 void RunSession::begin_stage(std::size_t record, const cf_stage_decl& decl, cf_stage_plan& plan) {
@@ -336,44 +415,30 @@ void RunSession::begin_stage(std::size_t record, const cf_stage_decl& decl, cf_s
     return;
   }
 
-  StageAction action;
+  bool by_share = false;
+  const StageAction action = settle(node, settings_.dag ? actions_[id] : decide_now(node), by_share);
   if (settings_.dag) {
-    action = actions_[id];
+    actions_[id] = action;
   } else {
-    action = decide_now(node);
     actions_.push_back(action);
   }
-  if (action == StageAction::execute && writes_cache()) {
-    const bool caches_something =
-        std::any_of(node.call.outputs.begin(), node.call.outputs.end(),
-                    [](const OutputSpec& output) { return !output.cacher.empty(); });
-    if (caches_something) {
-      // Another run or parallel child may be computing the same outputs (same record hash):
-      // wait for it, then take its files instead of computing them a second time.
-      auto lock =
-          std::make_shared<FileLock>(cache_.lock_file(), cache_.lock_key(node.record_hash, node.call.name));
-      const bool forced = id < forced_.size() && forced_[id];
-      if (!forced) {
-        if (id < cached_.size()) cached_[id].reset();
-        if (fully_cached(id)) {
-          action = StageAction::load;
-          if (id < actions_.size()) actions_[id] = action;
-          log(CF_LOG_DEBUG, describe_call(node.call, graph.record(node.call.record)) +
-                                ": computed meanwhile by another process");
-        }
-      }
-      if (action == StageAction::execute) locks_[id] = std::move(lock);
-    }
-  }
-  plan.action = action == StageAction::execute ? CF_STAGE_EXECUTE
-                : action == StageAction::load  ? CF_STAGE_LOAD
-                                               : CF_STAGE_SKIP;
+  if (by_share_.size() <= id) by_share_.resize(id + 1, false);
+  by_share_[id] = by_share;
+  const StageAction done = by_share ? StageAction::load : action;  // what happens here and now
+  plan.action = done == StageAction::execute ? CF_STAGE_EXECUTE
+                : done == StageAction::load  ? CF_STAGE_LOAD
+                                             : CF_STAGE_SKIP;
   for (std::size_t i = 0; i < node.call.outputs.size(); ++i) {
-    const bool on_disk = action == StageAction::load || (action == StageAction::execute && writes_cache());
+    const bool on_disk = done == StageAction::load || (done == StageAction::execute && writes_cache());
     plan.lazy[i] = node.call.outputs[i].lazy && on_disk ? 1 : 0;
   }
   const std::string where = describe_call(node.call, graph.record(node.call.record));
-  if (hooks_.stage_decided) hooks_.stage_decided(node, action);
+  if (hooks_.stage_decided) hooks_.stage_decided(node, done);
+  if (by_share) {
+    log(CF_LOG_INFO, where + ": executed by a share of this run, loaded");
+    load_reportables(node);
+    return;
+  }
   switch (action) {
     case StageAction::execute:
       log(CF_LOG_INFO, where + ": executing");
@@ -462,8 +527,13 @@ void RunSession::end_stage(std::size_t stage, std::string_view failure) {
     if (writes_cache()) save_reportables(node);
     return;
   }
-  log(CF_LOG_ERROR, where + " failed: " + std::string(failure));
-  if (!failure_) failure_ = where + " failed: " + std::string(failure);
+  const std::string message = where + " failed: " + std::string(failure);
+  if (hooks_.failure_detail) {
+    hooks_.failure_detail(CF_LOG_ERROR, message);
+  } else {
+    log(CF_LOG_ERROR, message);
+  }
+  if (!failure_) failure_ = message;
 }
 
 void RunSession::add_reportable(std::size_t stage, std::string kind, std::string name, std::string group,

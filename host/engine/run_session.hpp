@@ -6,6 +6,7 @@
 #include "cache/artifact_cache.hpp"
 #include "cache/file_lock.hpp"
 #include "engine/run_info.hpp"
+#include "engine/share_plan.hpp"
 #include "engine/stage_decisions.hpp"
 #include "engine/stage_graph.hpp"
 #include "report_model.hpp"
@@ -33,6 +34,9 @@ struct SessionSettings {
   bool lazy_all = false;   // --lazy
   bool ignore_lazy = false;
   OverwriteRules overwrite;
+  // This process is one share of a --parallel or Slurm run (--share-plan): it computes only the
+  // stage calls a share may (share_may_compute) that the run's plan executes, under the run's name.
+  std::optional<SharePlan> share;
 };
 
 using LogFunction = std::function<void(cf_log_level, std::string_view)>;
@@ -48,6 +52,9 @@ struct SessionHooks {
   std::function<void(const StageGraph& graph, const std::vector<StageAction>& actions)> planned;
   std::function<void(const StageNode& node, StageAction action)> stage_decided;
   std::function<void(const StageNode& node, bool failed)> stage_ended;
+  // Where a stage's failure is written: the log file only, as the run reports it once on the
+  // console when it ends. Without it the failure is an ERROR line of the log function.
+  std::function<void(cf_log_level, std::string_view)> failure_detail;
 };
 
 // A cached output a run wrote or read, for the store and a full store's folder.
@@ -78,10 +85,16 @@ class RunSession {
   void start_real_pass();
   // Throws UserError when the real pass made fewer stage calls than the map pass.
   void finish_real_pass() const;
+  // The run's shares have computed their part: a stage call whose outputs they wrote for this
+  // run counts as executed by them, and is loaded instead of executed again.
+  void shares_finished() { shares_ran_ = true; }
 
   // The graph decisions are made on: the map pass's in DAG mode, else the real pass's.
   const StageGraph& graph() const { return settings_.dag ? map_graph_ : real_graph_; }
   const std::vector<StageAction>& actions() const { return actions_; }
+  const std::vector<bool>& forced() const { return forced_; }
+  // Of the calls that executed, those a share of this run executed (the final run loaded them).
+  std::size_t executed_by_shares() const;
   const SessionSettings& settings() const { return settings_; }
 
   // For --map and --paths: where an output is cached and whether that copy can be trusted.
@@ -125,6 +138,12 @@ class RunSession {
   OutputSpec read_output(const cf_output_decl& output, const std::string& where) const;
   void check_same_as_map(const StageCall& call, std::size_t id) const;
   StageAction decide_now(const StageNode& node);
+  // Settles what the plan said against what this run itself already wrote (an earlier call with
+  // the same cache identity, a share) and what another process wrote meanwhile; sets
+  // `by_share` when a share executed the call for this run. Takes the call's cache lock when it
+  // is to execute.
+  StageAction settle(const StageNode& node, StageAction planned, bool& by_share);
+  bool produced_by_this_run(const StageNode& node) const;
   bool fully_cached(std::size_t stage);
   bool writes_cache() const { return !settings_.dry && !settings_.dry_cache; }
   StageGraph& building() { return pass_ == Pass::map ? map_graph_ : real_graph_; }
@@ -144,6 +163,10 @@ class RunSession {
   std::vector<StageAction> actions_;         // per stage call of graph()
   std::vector<bool> forced_;                 // per stage call of graph()
   std::vector<std::optional<bool>> cached_;  // per stage call of graph(), asked once
+  std::vector<bool> computable_;             // per stage call of graph(), for a share
+  std::vector<bool> by_share_;               // per stage call of graph(): executed by a share
+  std::set<std::string> done_;               // share_key() of every call this run executed
+  bool shares_ran_ = false;
   std::optional<std::string> failure_;
   std::vector<reports::Reportable> reportables_;
   std::map<std::size_t, std::vector<std::size_t>> reportables_of_stage_;  // stage call -> indices

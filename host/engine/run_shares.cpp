@@ -33,8 +33,9 @@ std::string index_ranges(const std::vector<std::size_t>& positions) {
 }
 
 // The command line of a share: the same experiment, files and filters, its part of the selection
-// as --global-indices, and the flags that shape what it computes.
-std::vector<std::string> share_arguments(const PreparedRun& run, Range range) {
+// as --global-indices, the run's plan, and the flags that shape what it computes.
+std::vector<std::string> share_arguments(const PreparedRun& run, Range range,
+                                         const std::filesystem::path& plan) {
   const RunOptions& options = run.options;
   std::vector<std::string> args{options.experiment};
   for (const auto& file : options.params) args.insert(args.end(), {"-p", file});
@@ -50,12 +51,17 @@ std::vector<std::string> share_arguments(const PreparedRun& run, Range range) {
     at = comma == std::string::npos ? ranges.size() : comma + 1;
   }
   args.push_back("--parallel-mode");
+  args.insert(args.end(), {"--share-plan", plan.string()});
   args.insert(args.end(), {"--cache", run.cache_folder.string(), "--prefix", run.prefix});
   if (options.lazy) args.push_back("--lazy");
   if (options.ignore_lazy) args.push_back("--ignore-lazy");
-  if (options.no_dag) args.push_back("--no-dag");
-  if (options.overwrite) args.push_back("--overwrite");
-  for (const auto& stage : options.overwrite_stages) args.insert(args.end(), {"--overwrite-stage", stage});
+  if (options.no_dag) {
+    // Without a map pass there is no plan to follow: each share decides call by call, by the
+    // same overwrite rules. In DAG mode the plan says which calls are forced.
+    args.push_back("--no-dag");
+    if (options.overwrite) args.push_back("--overwrite");
+    for (const auto& stage : options.overwrite_stages) args.insert(args.end(), {"--overwrite-stage", stage});
+  }
   if (options.stage_timeout)
     args.insert(args.end(), {"--stage-timeout", std::to_string(*options.stage_timeout)});
   if (options.verbose) args.push_back("-v");
@@ -84,10 +90,12 @@ std::vector<Range> share_ranges(const PreparedRun& run, RunLog& log) {
   return ranges;
 }
 
-std::string run_local_shares(const PreparedRun& run, const std::string& reference, RunLog& log) {
+std::string run_local_shares(const PreparedRun& run, const std::string& reference,
+                             const std::filesystem::path& plan, RunLog& log) {
   std::vector<ParallelChild> children;
   for (const Range& range : share_ranges(run, log)) {
-    children.push_back({range_text(range), share_arguments(run, range), share_log(run, reference, range)});
+    children.push_back(
+        {range_text(range), share_arguments(run, range, plan), share_log(run, reference, range)});
   }
   log.log(CF_LOG_INFO, "running " + std::to_string(children.size()) + " parallel processes");
   std::string failures;
@@ -110,11 +118,12 @@ std::string describe_task(const SlurmTaskResult& result) {
   return text + "; its log: " + display_path(result.log_file);
 }
 
-std::string run_slurm_shares(const PreparedRun& run, const std::string& reference, RunLog& log) {
+std::string run_slurm_shares(const PreparedRun& run, const std::string& reference,
+                             const std::filesystem::path& plan, RunLog& log) {
   const std::filesystem::path executable = current_executable();
   std::vector<SlurmTask> tasks;
   for (const Range& range : share_ranges(run, log)) {
-    auto arguments = share_arguments(run, range);
+    auto arguments = share_arguments(run, range, plan);
     arguments.insert(arguments.begin(), executable.string());
     // The task's console output is its log file, so it gets the log file's line format.
     arguments.push_back("--plain");
@@ -128,6 +137,8 @@ std::string run_slurm_shares(const PreparedRun& run, const std::string& referenc
   try {
     results = run_slurm_array(tasks, script, std::filesystem::current_path(), extra,
                               [&](std::string_view progress) { log.log(CF_LOG_INFO, progress); });
+  } catch (const Interrupted& e) {
+    throw Interrupted(e.signal, std::string("--slurm: ") + e.what());
   } catch (const UserError& e) {
     throw UserError(std::string("--slurm: ") + e.what());
   }
@@ -158,8 +169,14 @@ bool runs_in_shares(const PreparedRun& run) {
   return uses_slurm(run) || (run.options.parallel && *run.options.parallel > 1);
 }
 
+std::filesystem::path share_plan_file(const PreparedRun& run, const std::string& reference) {
+  return run.config.logs_path / (reference + "_shares.json");
+}
+
 std::string run_shares(const PreparedRun& run, const std::string& reference, RunLog& log) {
-  return uses_slurm(run) ? run_slurm_shares(run, reference, log) : run_local_shares(run, reference, log);
+  const auto plan = share_plan_file(run, reference);
+  return uses_slurm(run) ? run_slurm_shares(run, reference, plan, log)
+                         : run_local_shares(run, reference, plan, log);
 }
 
 }  // namespace cf::host

@@ -13,10 +13,13 @@ const std::string& RecordEntry::hash() const {
   return params_hash.empty() ? none : params_hash;
 }
 
-std::string RecordEntry::describe() const { return "record " + std::to_string(id) + " ('" + set_name + "')"; }
+std::string RecordEntry::describe() const {
+  return "record " + std::to_string(id) + " ('" + set_name + "')";
+}
 
 bool StageNode::is_goal() const {
-  return call.outputs.empty() || std::find(output_used.begin(), output_used.end(), false) != output_used.end();
+  return call.outputs.empty() ||
+         std::find(output_used.begin(), output_used.end(), false) != output_used.end();
 }
 
 std::string describe_call(const StageCall& call, const RecordEntry& record) {
@@ -24,7 +27,8 @@ std::string describe_call(const StageCall& call, const RecordEntry& record) {
 }
 
 const RecordEntry& StageGraph::record(std::size_t id) const {
-  if (id >= records_.size()) throw UserError("the experiment named record " + std::to_string(id) + ", which it never made");
+  if (id >= records_.size())
+    throw UserError("the experiment named record " + std::to_string(id) + ", which it never made");
   return records_[id];
 }
 
@@ -34,6 +38,7 @@ std::size_t StageGraph::add_record(std::string set_name, std::string params_hash
   if (!set_name.empty()) entry.set_name = std::move(set_name);
   entry.params_hash = std::move(params_hash);
   entry.params_json = std::move(params_json);
+  entry.hash_identifies = !entry.params_hash.empty();
   records_.push_back(std::move(entry));
   return records_.back().id;
 }
@@ -48,6 +53,7 @@ std::size_t StageGraph::copy_record(std::size_t source, std::optional<RecordEntr
     copy.params_hash = parameters->params_hash;
     copy.params_json = parameters->params_json;
     copy.combo_hash.clear();
+    copy.hash_identifies = !copy.params_hash.empty();
   }
   records_.push_back(std::move(copy));
   return records_.back().id;
@@ -73,18 +79,24 @@ std::size_t StageGraph::add_stage(StageCall call, std::vector<std::string>& warn
         const RecordEntry& other = records_[id];
         const auto it = other.state.find(input);
         if (it == other.state.end()) {
-          warnings.push_back(describe_call(call, target) + ": " + other.describe() + " has no '" + input + "'");
+          warnings.push_back(describe_call(call, target) + ": " + other.describe() + " has no '" + input +
+                             "'");
           continue;
         }
         add_source(it->second);
       }
     }
-    // Curifactory's set_aggregate: the record now stands for the records it aggregates.
+    // Curifactory's set_aggregate: the record now stands for the records it aggregates. As in
+    // the original (add_args_combo_hash), each input record counts with its parameters' hash,
+    // or 'None', even when it is an aggregate itself.
     std::vector<std::string> hashes;
-    for (const std::size_t id : call.input_records) hashes.push_back(records_[id].hash());
+    for (const std::size_t id : call.input_records)
+      hashes.push_back(records_[id].params_hash.empty() ? "None" : records_[id].params_hash);
     RecordEntry& mutable_target = records_[call.record];
     mutable_target.input_records = call.input_records;
-    mutable_target.combo_hash = aggregate_hash(target.params_hash.empty() ? "None" : target.params_hash, hashes);
+    mutable_target.combo_hash =
+        aggregate_hash(target.params_hash.empty() ? "None" : target.params_hash, hashes);
+    mutable_target.hash_identifies = !target.params_hash.empty() || !call.input_records.empty();
   } else {
     for (const auto& input : call.inputs) {
       const auto it = target.state.find(input);
@@ -99,14 +111,17 @@ std::size_t StageGraph::add_stage(StageCall call, std::vector<std::string>& warn
 
   RecordEntry& owner = records_[call.record];
   node.record_hash = owner.hash();
+  node.reusable = owner.hash_identifies;
   for (const std::size_t earlier : owner.stages) node.prior_stages.push_back(stages_[earlier].call.name);
   node.output_used.assign(call.outputs.size(), false);
   for (const ArtifactSource& source : node.sources) {
     StageNode& producer = stages_[source.stage];
     producer.output_used[source.output] = true;
-    if (producer.consumers.empty() || producer.consumers.back() != node.id) producer.consumers.push_back(node.id);
+    if (producer.consumers.empty() || producer.consumers.back() != node.id)
+      producer.consumers.push_back(node.id);
   }
-  for (std::size_t i = 0; i < call.outputs.size(); ++i) owner.state[call.outputs[i].name] = ArtifactSource{node.id, i};
+  for (std::size_t i = 0; i < call.outputs.size(); ++i)
+    owner.state[call.outputs[i].name] = ArtifactSource{node.id, i};
   owner.stages.push_back(node.id);
   node.call = std::move(call);
   stages_.push_back(std::move(node));

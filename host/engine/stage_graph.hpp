@@ -26,6 +26,11 @@ struct RecordEntry {
   std::string params_hash;  // empty for a record without parameters
   std::string params_json;  // the set as JSON, without hash representations
   std::string combo_hash;   // set by an aggregate stage on this record
+  // Whether hash() says anything about what the record's stages compute: true with parameters,
+  // or once it aggregates at least one record. A record without either (a bare `m.record()`,
+  // an aggregate over nothing) is hashed "None" or md5("['None']") whatever its inputs, so the
+  // original re-executes its stages every run and so do we.
+  bool hash_identifies = false;
   std::vector<std::size_t> input_records;
   std::vector<std::size_t> stages;  // stage calls that shaped its state, oldest first (copies inherit)
   // Artifact name -> the stage output that put it there; nullopt when run() set it directly.
@@ -51,6 +56,7 @@ struct StageNode {
   std::size_t id = 0;
   StageCall call;
   std::string record_hash;                // the record's hash when the stage was called
+  bool reusable = false;                  // the record's hash_identifies then: its cache may be read
   std::vector<std::string> prior_stages;  // names of the record's earlier stages
   std::vector<ArtifactSource> sources;    // every stage output it reads
   std::vector<std::size_t> consumers;     // later stage calls reading one of its outputs

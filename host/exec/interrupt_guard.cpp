@@ -5,10 +5,10 @@
 namespace cf::host {
 namespace {
 
-volatile std::sig_atomic_t interrupted_flag = 0;
+volatile std::sig_atomic_t interrupted_flag = 0;  // the first signal's number
 
-void on_interrupt(int) {
-  interrupted_flag = 1;
+void on_interrupt(int signal_number) {
+  if (interrupted_flag == 0) interrupted_flag = signal_number;
 }
 
 }  // namespace
@@ -29,6 +29,10 @@ InterruptGuard::~InterruptGuard() {
 
 bool InterruptGuard::interrupted() const {
   return interrupted_flag != 0;
+}
+
+int InterruptGuard::signal() const {
+  return static_cast<int>(interrupted_flag);
 }
 
 }  // namespace cf::host

@@ -17,6 +17,8 @@ class InterruptGuard {
 
   // Whether SIGINT or SIGTERM arrived since construction.
   bool interrupted() const;
+  // Which of the two came first, 0 for none.
+  int signal() const;
 
  private:
   struct sigaction old_int_ {};

@@ -61,7 +61,7 @@ std::vector<ParallelOutcome> run_parallel_children(const std::filesystem::path& 
         std::error_code ignored;
         if (!done[i]) running[i].wait(ignored);
       }
-      throw UserError("interrupted: stopped every parallel child");
+      throw Interrupted(guard.signal(), "stopped every parallel child");
     }
     for (std::size_t i = 0; i < running.size(); ++i) {
       std::error_code ignored;

@@ -245,9 +245,10 @@ std::vector<SlurmTaskResult> run_slurm_array(const std::vector<SlurmTask>& tasks
   for (;;) {
     if (guard.interrupted()) {
       const CapturedOutput cancelled = run_captured({"scancel", job_id});
-      throw UserError("interrupted: " + (cancelled.succeeded() ? "cancelled slurm job " + job_id
-                                                               : "scancel " + job_id + " failed: " +
-                                                                     describe_failure(cancelled)));
+      throw Interrupted(
+          guard.signal(),
+          (cancelled.succeeded() ? "cancelled slurm job " + job_id
+                                 : "scancel " + job_id + " failed: " + describe_failure(cancelled)));
     }
     const CapturedOutput shown = run_captured({"scontrol", "-o", "show", "job", job_id});
     if (shown.succeeded()) {

@@ -88,6 +88,43 @@ class StageBoard {
   char* page_ = nullptr;
 };
 
+volatile std::sig_atomic_t received_signal = 0;  // the first SIGINT/SIGTERM while supervising
+volatile std::sig_atomic_t supervised_pid = 0;
+
+void pass_on(int signal_number) {
+  if (received_signal == 0) received_signal = signal_number;
+  if (supervised_pid > 0) ::kill(static_cast<pid_t>(supervised_pid), signal_number);
+}
+
+// While the child runs, Ctrl-C or a SIGTERM must not end this process first: it is the one that
+// records how the run ended. Installed only in the parent, after the fork, so the child keeps
+// the default actions (a stage that ignores the signal would otherwise never stop).
+class SignalsPassedOn {
+ public:
+  explicit SignalsPassedOn(pid_t child) {
+    received_signal = 0;
+    supervised_pid = child;
+    struct sigaction action {};
+    action.sa_handler = &pass_on;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, &old_int_);
+    ::sigaction(SIGTERM, &action, &old_term_);
+  }
+  ~SignalsPassedOn() {
+    ::sigaction(SIGINT, &old_int_, nullptr);
+    ::sigaction(SIGTERM, &old_term_, nullptr);
+    supervised_pid = 0;
+  }
+  SignalsPassedOn(const SignalsPassedOn&) = delete;
+  SignalsPassedOn& operator=(const SignalsPassedOn&) = delete;
+
+  int received() const { return static_cast<int>(received_signal); }
+
+ private:
+  struct sigaction old_int_ {};
+  struct sigaction old_term_ {};
+};
+
 void write_all(int fd, std::string_view text) {
   while (!text.empty()) {
     const ssize_t written = ::write(fd, text.data(), text.size());
@@ -151,6 +188,7 @@ ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& chil
     std::exit(code);
   }
 
+  const SignalsPassedOn signals(pid);
   progress.close_write();
   if (errors) errors->close_write();
   ChildEnd end;
@@ -214,6 +252,7 @@ ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& chil
   }
   // The child is gone: its last report is final (the same as the pipe's last 'S', if any).
   end.last_stage = board.read();
+  end.interrupted_by = signals.received();
   if (WIFSIGNALED(status)) {
     end.signaled = true;
     end.code = WTERMSIG(status);

@@ -40,6 +40,7 @@ struct ChildEnd {
   int code = 0;            // exit code, or the signal number when signaled
   std::string last_stage;  // the last `started` report, empty when none
   bool timed_out = false;  // the parent killed the child: `last_stage` outlived the stage timeout
+  int interrupted_by = 0;  // SIGINT or SIGTERM this process received (and passed on) meanwhile
   // "killed by signal 11 (SIGSEGV)" / "exited with code 3"
   std::string describe() const;
 };
@@ -47,8 +48,10 @@ struct ChildEnd {
 // Forks. The child runs `child` and exits with what it returns; the parent forwards the child's
 // stderr to its own and, when `on_stderr` is set, to that too (for --log-errors), then returns
 // how the child ended. With `stage_timeout` (seconds), a stage that runs longer gets the child
-// killed (SIGKILL: a stage stuck in a loop or a system call ignores anything gentler). Must be
-// called while this process has no other threads.
+// killed (SIGKILL: a stage stuck in a loop or a system call ignores anything gentler). SIGINT
+// and SIGTERM reaching this process meanwhile are passed on to the child, which ends (or, while
+// it waits on shares, stops them), and this process lives on to record how. Must be called
+// while this process has no other threads.
 ChildEnd run_supervised(const std::function<int(const SupervisorChannel&)>& child,
                         const std::function<void(std::string_view)>& on_stderr,
                         std::optional<double> stage_timeout = std::nullopt);

@@ -21,7 +21,8 @@ namespace {
 
 // Bumped whenever a table changes shape; a host refuses a store written by a newer one rather
 // than misreading it.
-constexpr std::int64_t kSchemaVersion = 1;
+// Version 2 added runs.pid; a version 1 store is brought up to it when opened.
+constexpr std::int64_t kSchemaVersion = 2;
 
 // Long enough to outwait any other run's write transaction, which only ever lasts milliseconds;
 // the same bound caps our own retries when SQLite reports BUSY without waiting.
@@ -46,6 +47,7 @@ CREATE TABLE runs (
   full_store INTEGER NOT NULL,
   reproduce TEXT NOT NULL,
   environment_json TEXT NOT NULL,
+  pid INTEGER NOT NULL DEFAULT 0,
   UNIQUE (experiment, number)
 );
 CREATE INDEX runs_by_time ON runs (timestamp, number);
@@ -68,7 +70,14 @@ CREATE INDEX artifacts_by_run ON artifacts (reference);
 // Every reader of a run names the columns in this order; read_run depends on it.
 constexpr std::string_view kSelectRun =
     "SELECT reference, experiment, number, timestamp, git_commit, git_dirty, param_files_json, status, "
-    "error, command, hostname, notes, full_store, reproduce, environment_json FROM runs";
+    "error, command, hostname, notes, full_store, reproduce, environment_json, pid FROM runs";
+
+// Version 1 -> 2: the process that records a run, so `experiment runs` can tell a run still
+// going from one whose process died without a word.
+constexpr std::string_view kMigrateToVersion2 = R"sql(
+ALTER TABLE runs ADD COLUMN pid INTEGER NOT NULL DEFAULT 0;
+UPDATE schema SET version = 2;
+)sql";
 
 // A failed SQLite call. It carries SQLite's reason and result code only: the public functions
 // add the file and what they were doing, and the busy code decides whether to try again.
@@ -230,7 +239,7 @@ std::optional<std::string> reference_time(const std::string& timestamp) {
 }
 
 bool known_status(const std::string& status) {
-  return status == "incomplete" || status == "complete" || status == "error";
+  return status == "incomplete" || status == "complete" || status == "error" || status == "interrupted";
 }
 
 // The first string that no string starting with `prefix` reaches, in SQLite's byte order; none
@@ -264,6 +273,7 @@ StoredRun read_run(const Statement& row) {
   run.full_store = row.integer(12) != 0;
   run.reproduce = row.text(13);
   run.environment_json = row.text(14);
+  run.pid = row.integer(15);
   return run;
 }
 
@@ -382,7 +392,9 @@ RunStore::RunStore(const std::filesystem::path& file) : db_(std::make_unique<Dat
                           " is newer than this experiment host understands (" +
                           std::to_string(kSchemaVersion) + "); update the host");
         }
-        if (found < kSchemaVersion) {
+        if (found == 1) {
+          execute_script(raw, kMigrateToVersion2);
+        } else if (found < kSchemaVersion) {
           throw UserError(name + ": not a run store (unknown schema version " + std::to_string(found) + ")");
         }
       }
@@ -414,11 +426,11 @@ StoredRun RunStore::begin_run(StoredRun run) {
     numbered.number = static_cast<int>(number);
     numbered.reference = run.experiment + "_" + std::to_string(number) + "_" + *time;
 
-    Statement insert(
-        db_->get(),
-        "INSERT INTO runs (reference, experiment, number, timestamp, git_commit, git_dirty, "
-        "param_files_json, status, error, command, hostname, notes, full_store, reproduce, "
-        "environment_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)");
+    Statement insert(db_->get(),
+                     "INSERT INTO runs (reference, experiment, number, timestamp, git_commit, git_dirty, "
+                     "param_files_json, status, error, command, hostname, notes, full_store, reproduce, "
+                     "environment_json, pid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+                     "?14, ?15, ?16)");
     insert.bind(1, numbered.reference)
         .bind(2, numbered.experiment)
         .bind(3, numbered.number)
@@ -434,6 +446,7 @@ StoredRun RunStore::begin_run(StoredRun run) {
         .bind(13, numbered.full_store)
         .bind(14, numbered.reproduce)
         .bind(15, numbered.environment_json)
+        .bind(16, numbered.pid)
         .run();
     return numbered;
   });

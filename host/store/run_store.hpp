@@ -4,6 +4,7 @@
 // share it safely; a run number is never handed out twice.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -22,7 +23,7 @@ struct StoredRun {
   std::string git_commit;  // empty outside a git work tree
   bool git_dirty = false;
   std::string param_files_json;       // [{"file": "<-p name>", "sets": [["<name>", "<hash>"], ...]}, ...]
-  std::string status = "incomplete";  // incomplete | complete | error
+  std::string status = "incomplete";  // incomplete | complete | error | interrupted
   std::string error;                  // the message for status error
   std::string command;
   std::string hostname;
@@ -30,6 +31,7 @@ struct StoredRun {
   bool full_store = false;
   std::string reproduce;  // for a full store: the command that reproduces the run from its folder
   std::string environment_json;
+  std::int64_t pid = 0;  // the process recording the run (on `hostname`), 0 when unknown
 };
 
 struct RegisteredParams {
@@ -62,7 +64,7 @@ class RunStore {
   // processes never get the same number), fills `number` and `reference` from `timestamp`, and
   // stores it with status incomplete.
   StoredRun begin_run(StoredRun run);
-  // Sets status (complete or error) and the error message.
+  // Sets status (complete, error or interrupted) and the error message.
   void finish_run(const std::string& reference, const std::string& status, const std::string& error);
   // Replaces the stored facts of an existing run (notes, reproduce line, environment...).
   void update_run(const StoredRun& run);

@@ -1,5 +1,6 @@
 #include "store/runs_table.hpp"
 
+#include "store/run_liveness.hpp"
 #include "store/stored_run_json.hpp"
 
 #include <algorithm>
@@ -33,10 +34,19 @@ std::string render_runs(const std::vector<StoredRun>& runs, bool json) {
   std::size_t reference_width = std::string("REFERENCE").size();
   for (const StoredRun& run : runs) reference_width = std::max(reference_width, run.reference.size());
   std::string out =
-      pad("REFERENCE", reference_width) + "  " + pad("STATUS", 10) + "  " + pad("TIME", 19) + "  NOTES\n";
+      pad("REFERENCE", reference_width) + "  " + pad("STATUS", 11) + "  " + pad("TIME", 19) + "  NOTES\n";
   for (const StoredRun& run : runs) {
-    out += pad(run.reference, reference_width) + "  " + pad(run.status, 10) + "  " + pad(run.timestamp, 19) +
-           "  " + first_line(run.notes) + "\n";
+    // An incomplete run is either still going, or its process died before it could say how
+    // the run ended: the table tells the two apart where it can.
+    const RunProcess process = run_process(run);
+    std::string status = process == RunProcess::running ? "running" : run.status;
+    std::string notes = first_line(run.notes);
+    if (process == RunProcess::gone) {
+      notes = "[its process " + std::to_string(run.pid) + " ended without recording how]" +
+              (notes.empty() ? "" : " " + notes);
+    }
+    out += pad(run.reference, reference_width) + "  " + pad(status, 11) + "  " + pad(run.timestamp, 19) +
+           "  " + notes + "\n";
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "store/stored_run_json.hpp"
 
+#include "store/run_liveness.hpp"
+
 #include <rapidjson/document.h>
 
 namespace cf::host {
@@ -26,6 +28,16 @@ void write_stored_run(PrettyJsonWriter& w, const StoredRun& run) {
   w.Key("full_store");
   w.Bool(run.full_store);
   field("reproduce", run.reproduce);
+  w.Key("pid");
+  w.Int64(run.pid);
+  // For an incomplete run: whether its process is still running, gone without a word, or
+  // unknown (another host); null for a finished run.
+  w.Key("process");
+  if (const RunProcess process = run_process(run); process == RunProcess::finished) {
+    w.Null();
+  } else {
+    w.String(run_process_name(process));
+  }
   w.Key("param_files");
   rapidjson::Document files;
   files.Parse(run.param_files_json.c_str());

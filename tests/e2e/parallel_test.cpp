@@ -1,6 +1,8 @@
 // --parallel end to end: children compute the shares, the parent's full run loads them; the
-// cache comes out as a serial run's would, a crashing child is reported with its range and log,
-// and two sets with the same hash in different children are computed once.
+// cache, the decisions and the report come out as a serial run's would, for every overwrite
+// flag and after a code change; a crashing child is reported with its range and log, and two
+// sets with the same hash in different children are computed once.
+#include "support/parity_scenario.hpp"
 #include "support/temp_project.hpp"
 
 #include <gtest/gtest.h>
@@ -56,8 +58,11 @@ TEST_P(ParallelRun, GivesTheCacheOfASerialRun) {
   ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
   EXPECT_NE(result.out.find("running " + std::to_string(GetParam()) + " parallel processes"),
             std::string::npos);
-  // The full run found everything the children computed.
-  EXPECT_NE(result.out.find("run complete: 0 stage calls executed"), std::string::npos) << result.out;
+  // The children executed everything; the full run loaded it, and counts it as a serial run does.
+  EXPECT_NE(
+      result.out.find("run complete: 16 stage calls executed (16 of them by the run's shares), 0 loaded"),
+      std::string::npos)
+      << result.out;
 
   EXPECT_EQ(cached_artifacts(parallel.root() / "data" / "cache"),
             cached_artifacts(serial.root() / "data" / "cache"));
@@ -153,6 +158,82 @@ TEST(Parallel, ASharedHashIsComputedOnce) {
                           [](const std::string& l) { return l.rfind("total:", 0) == 0; }),
             1)
       << read_text(file);
+}
+
+std::string sets_of_shape(int count, const std::string& shape) {
+  std::string yaml;
+  for (int i = 0; i < count; ++i)
+    yaml += "- name: s" + std::to_string(i) + "\n  shape: " + shape + "\n  seed: " + std::to_string(i) + "\n";
+  return yaml;
+}
+
+// Every overwrite flag, and the code of an aggregate and of a middle stage changing, as in the
+// issue that found the final run loading a stale aggregate: each step decides as a serial run.
+std::vector<ParityStep> overwrite_steps() {
+  return {
+      {"", "", "cold run"},
+      {"", "", "everything cached"},
+      {"--overwrite", "", "--overwrite"},
+      {"--overwrite-stage compare", "CF_AGGREGATE_VERSION=2", "the aggregate's code changed"},
+      {"--overwrite-stage scale", "CF_AGGREGATE_VERSION=2 CF_SCALE=3", "a middle stage's code changed"},
+      {"", "CF_AGGREGATE_VERSION=3", "code changed without a flag: the original loads the cache"},
+      {"--overwrite-stage total", "CF_AGGREGATE_VERSION=3", "the aggregate's input stage"},
+  };
+}
+
+class ParallelParity : public ::testing::TestWithParam<int> {};
+
+TEST_P(ParallelParity, EveryOverwriteFlagDecidesAsASerialRun) {
+  expect_serial_parity("dag_experiment", sets_of_shape(6, "aggregate"), "dag_experiment -p sets",
+                       "--parallel " + std::to_string(GetParam()), overwrite_steps());
+}
+
+TEST_P(ParallelParity, WithoutTheMapPassToo) {
+  expect_serial_parity("dag_experiment", sets_of_shape(6, "aggregate"), "dag_experiment -p sets --no-dag",
+                       "--parallel " + std::to_string(GetParam()),
+                       {{"", "", "cold run"},
+                        {"", "", "everything cached"},
+                        {"--overwrite-stage scale", "CF_SCALE=5", "a middle stage's code changed"},
+                        {"--overwrite", "", "--overwrite"}});
+}
+
+TEST_P(ParallelParity, AggregatesOverAggregatesAndRecordsWithoutParameters) {
+  expect_serial_parity(
+      "dag_experiment", sets_of_shape(5, "nested"), "dag_experiment -p sets",
+      "--parallel " + std::to_string(GetParam()),
+      {{"", "", "cold run"},
+       {"", "", "everything cached"},
+       {"--overwrite-stage compare", "CF_AGGREGATE_VERSION=4", "the inner aggregates' code"}});
+  expect_serial_parity("dag_experiment", sets_of_shape(4, "bare"), "dag_experiment -p sets",
+                       "--parallel " + std::to_string(GetParam()),
+                       {{"", "", "cold run"}, {"", "", "the records without parameters execute again"}});
+}
+
+INSTANTIATE_TEST_SUITE_P(Processes, ParallelParity, ::testing::Values(2, 3));
+
+// The shares never compute an aggregate over their own part of the records: before, each child
+// cached a partial `compare` under a name the final run could later be served.
+TEST(Parallel, SharesComputeNoAggregate) {
+  TempProject project;
+  project.add_plugin("dag_experiment", "experiments/dag_experiment.so");
+  project.write("params/sets.yaml", sets_of_shape(4, "aggregate"));
+  ScratchFolder trace;
+  const std::string file = (trace.path() / "trace").string();
+  const CommandResult result =
+      project.experiment("dag_experiment -p sets --parallel 2", "CF_TRACE=" + shell_quote(file));
+  ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
+  const auto lines = trace_lines(file);
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), "compare:None"), 1) << read_text(file);
+  std::size_t rankings = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(project.root() / "data" / "cache")) {
+    if (entry.path().filename().string().ends_with("_compare_ranking.msgpack")) ++rankings;
+  }
+  EXPECT_EQ(rankings, 1u);
+  // The plan the shares followed stays beside their logs.
+  bool plan = false;
+  for (const auto& entry : fs::directory_iterator(project.root() / "logs"))
+    plan = plan || entry.path().filename().string().ends_with("_shares.json");
+  EXPECT_TRUE(plan);
 }
 
 }  // namespace

@@ -393,6 +393,28 @@ TEST(RunEngine, StageFailureNamesStageRecordAndKeepsEarlierOutputs) {
   EXPECT_EQ(project.trace(), (Lines{"load:a", "scale:a", "explode:a"}));
   EXPECT_TRUE(fs::exists(project.cached(hashes.at("a"), "load", "data")));
   EXPECT_TRUE(fs::exists(project.cached(hashes.at("a"), "scale", "scaled")));
+
+  // Said once on the console, with the stage, the record and where the details are; the log
+  // keeps both the stage's failure and the run's.
+  const std::string console = result.out + result.err;
+  std::size_t said = 0;
+  for (auto at = console.find("the detonator was pressed"); at != std::string::npos;
+       at = console.find("the detonator was pressed", at + 1))
+    ++said;
+  EXPECT_EQ(said, 1u) << console;
+  const std::regex line(
+      "error: experiment 'dag_experiment' failed: stage 'explode' failed on record 0 \\('a'\\): the "
+      "detonator "
+      "was pressed; its log: (logs/dag_experiment_1_[0-9T-]+\\.log)\n");
+  std::smatch match;
+  ASSERT_TRUE(std::regex_search(result.err, match, line)) << result.err;
+  const std::string log = read_text(project.root() / match[1].str());
+  EXPECT_NE(log.find("[ERROR] stage 'explode' on record 0 ('a') failed: the detonator was pressed"),
+            std::string::npos)
+      << log;
+  EXPECT_NE(log.find("[ERROR] experiment 'dag_experiment' failed: stage 'explode' failed on record 0 ('a')"),
+            std::string::npos)
+      << log;
 }
 
 TEST(RunEngine, UnknownCacherFailsBeforeAnyStage) {
@@ -448,10 +470,10 @@ TEST(RunEngine, UnknownOverwriteStageIsAnError) {
   DagProject project(two_sets("chain"));
   const CommandResult result = project.run("--overwrite-stage scael");
   EXPECT_EQ(result.exit_code, 1);
-  EXPECT_EQ(result.err,
+  EXPECT_EQ(result.err.substr(0, result.err.find("; its log: ")),
             "error: --overwrite-stage 'scael': the experiment calls no stage of that name (its stages: load, "
             "scale, "
-            "total)\n");
+            "total)");
   EXPECT_EQ(project.trace(), Lines{});
 }
 
@@ -532,6 +554,64 @@ TEST(RunEngine, ThousandSetsFiveStagesAndAnAggregate) {
   EXPECT_NE(result.out.find("0 stage calls executed, 1001 loaded from cache, 4000 skipped"),
             std::string::npos)
       << result.out;
+}
+
+// A record without parameters says nothing about its inputs in its hash ("None"), nor does an
+// aggregate over no records (md5("['None']")): their stages execute on every run, as in the
+// original, while an aggregate over records caches.
+TEST(RunEngine, RecordsWithoutParametersNeverLoadFromTheCache) {
+  DagProject project(two_sets("bare"));
+  ASSERT_EQ(project.run("").exit_code, 0);
+  const Lines everything = project.trace();
+  EXPECT_EQ(std::count(everything.begin(), everything.end(), "stamp:None"), 1)
+      << ::testing::PrintToString(everything);
+  EXPECT_EQ(std::count(everything.begin(), everything.end(), "compare:None"), 1);
+
+  const CommandResult again = project.run("");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(project.trace(), (Lines{"stamp:None", "compare:None"}));
+  const CommandResult map = project.run("--map");
+  ASSERT_EQ(map.exit_code, 0) << map.err;
+  EXPECT_NE(map.out.find("  stamp: execute\n"), std::string::npos) << map.out;
+  // hashlib.md5(str(['None']).encode()).hexdigest()
+  EXPECT_NE(map.out.find("hash 735bf18ca8aac8737daab735625e6102, aggregates no records\n  compare: execute"),
+            std::string::npos)
+      << map.out;
+  EXPECT_NE(map.out.find("not reused"), std::string::npos) << map.out;
+}
+
+// An aggregate's hash lists its input records by their parameters' hash, 'None' for one without
+// (an aggregate itself included), as the original's add_args_combo_hash does, so cache names
+// agree with the original's for the same experiment.
+TEST(RunEngine, AggregateOverAggregatesHashesAsTheOriginal) {
+  std::string yaml;
+  for (int i = 0; i < 5; ++i)
+    yaml += "- name: s" + std::to_string(i) + "\n  shape: nested\n  seed: " + std::to_string(i) + "\n";
+  DagProject project(yaml);
+  const CommandResult map = project.run("--map");
+  ASSERT_EQ(map.exit_code, 0) << map.err;
+  // Each set: sum(int(md5(f"{k}{v!r}").hexdigest(), 16) for k, v in
+  //   dict(shape='nested', seed=i, size=8, label='').items()), as lowercase hex.
+  // Records 0, 2, 4: hashlib.md5(str(['None'] + sorted(['1cab957c3a2aba6afa0baeef3a8a90d4c',
+  //   '24567a4c8bfbd4766081fd57b0eb4dbdc', '18d95288904f150f1c4f02087c2df7efc'])).encode()).hexdigest()
+  EXPECT_NE(map.out.find("record 5 'None' hash 8774505152da705af2deb25a2b713b80, aggregates records 0, 2, 4"),
+            std::string::npos)
+      << map.out;
+  // Records 1, 3: hashlib.md5(str(['None'] + sorted(['1e54250cbe21561bf932718d6683046a4',
+  //   '1dd7a7bb3f246f327fbe641f8e466795d'])).encode()).hexdigest()
+  EXPECT_NE(map.out.find("record 6 'None' hash 6b91a3cc10ba30ac3a8fc513b4e8801a, aggregates records 1, 3"),
+            std::string::npos)
+      << map.out;
+  // Its own 'None', then records 5 and 6, each 'None' (they have no parameters):
+  //   hashlib.md5(str(['None', 'None', 'None']).encode()).hexdigest()
+  EXPECT_NE(map.out.find("record 7 'None' hash eb874a394fa95ba23565ee876ff09085, aggregates records 5, 6"),
+            std::string::npos)
+      << map.out;
+  ASSERT_EQ(project.run("").exit_code, 0);
+  EXPECT_TRUE(fs::exists(project.cached("eb874a394fa95ba23565ee876ff09085", "combine", "overall")));
+  // The aggregate over aggregates caches like any aggregate over records.
+  ASSERT_EQ(project.run("").exit_code, 0);
+  EXPECT_EQ(project.trace(), Lines{});
 }
 
 }  // namespace

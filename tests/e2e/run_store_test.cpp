@@ -258,8 +258,9 @@ TEST(RunStore, FullStoreReproducesWithoutTheCache) {
   }
   EXPECT_TRUE(runs[0]["full_store"].GetBool());
   const std::string reproduce = text_of(runs[0], "reproduce");
+  // Relative to the project, as the original writes it, so it still works once the project moves.
   EXPECT_EQ(reproduce,
-            "experiment dag_experiment -p sets --cache " + (folder / "artifacts").string() + " --dry-cache");
+            "experiment dag_experiment -p sets --cache data/runs/" + reference + "/artifacts --dry-cache");
 
   // The artifacts are the cache's files, byte for byte, under the same names.
   const auto cached = files_below(project.root() / "data" / "cache");
@@ -273,6 +274,17 @@ TEST(RunStore, FullStoreReproducesWithoutTheCache) {
   EXPECT_NE(again.out.find("0 stage calls executed"), std::string::npos) << again.out;
   EXPECT_FALSE(fs::exists(project.root() / "data" / "cache"));
   EXPECT_EQ(files_below(folder / "artifacts"), stored);
+
+  // The whole project moved elsewhere: the same line reproduces the run there.
+  ScratchFolder moved;
+  fs::copy(project.root(), moved.path(), fs::copy_options::recursive);
+  fs::remove_all(project.root() / "data" / "runs");  // nothing left at the old place
+  const CommandResult there =
+      run_shell(moved.path(),
+                shell_quote(CF_EXPERIMENT_BIN) + " " + reproduce.substr(std::string("experiment ").size()));
+  ASSERT_EQ(there.exit_code, 0) << there.err << there.out;
+  EXPECT_NE(there.out.find("0 stage calls executed"), std::string::npos) << there.out;
+  EXPECT_FALSE(fs::exists(moved.path() / "data" / "cache"));
 }
 
 }  // namespace

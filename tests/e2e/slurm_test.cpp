@@ -3,6 +3,7 @@
 // failing task fails the run with its range, signal and log; the config can turn Slurm on and
 // carries sbatch arguments through.
 #include "support/local_slurm.hpp"
+#include "support/parity_scenario.hpp"
 #include "support/temp_project.hpp"
 
 #include <gtest/gtest.h>
@@ -74,8 +75,10 @@ TEST_F(SlurmRun, EightSetsOverAFourTaskArrayGiveTheSerialCacheAndAReport) {
       << result.out;
   EXPECT_NE(result.out.find(": 4 of 4 tasks finished"), std::string::npos) << result.out;
   EXPECT_NE(result.out.find("INFO - Slurm tasks: 4 COMPLETED"), std::string::npos) << result.out;
-  // The tasks computed everything; the final run here only loaded it.
-  EXPECT_NE(result.out.find("run complete: 0 stage calls executed"), std::string::npos) << result.out;
+  // The tasks executed everything; the final run here loaded it, counting as a serial run does.
+  EXPECT_NE(result.out.find("run complete: 16 stage calls executed (16 of them by the run's shares)"),
+            std::string::npos)
+      << result.out;
   EXPECT_EQ(cached_artifacts(project.root() / "data" / "cache"),
             cached_artifacts(serial.root() / "data" / "cache"));
 
@@ -105,6 +108,17 @@ TEST_F(SlurmRun, EightSetsOverAFourTaskArrayGiveTheSerialCacheAndAReport) {
     }
   }
   EXPECT_TRUE(report) << "no report with the last record's reportables";
+}
+
+// The same decisions, cache and report as a serial run, for every overwrite flag and after the
+// code of an aggregate or a middle stage changed.
+TEST_F(SlurmRun, EveryOverwriteFlagDecidesAsASerialRun) {
+  expect_serial_parity(
+      "dag_experiment", sets_yaml(6, "aggregate"), "dag_experiment -p sets", "--slurm --parallel 3",
+      {{"", "", "cold run"},
+       {"--overwrite", "", "--overwrite"},
+       {"--overwrite-stage compare", "CF_AGGREGATE_VERSION=2", "the aggregate's code changed"},
+       {"--overwrite-stage scale", "CF_AGGREGATE_VERSION=2 CF_SCALE=3", "a middle stage changed"}});
 }
 
 TEST_F(SlurmRun, AFailingTaskFailsTheRunWithItsRangeSignalAndLog) {
@@ -164,12 +178,13 @@ TEST_F(SlurmRun, CtrlCCancelsTheJob) {
                 "- name: a\n  shape: cpu\n  size: 60000\n- name: b\n  shape: cpu\n  size: 60001\n");
   const CommandResult result =
       project.experiment("dag_experiment -p sets --slurm", "exec timeout --preserve-status -s INT 4");
-  EXPECT_EQ(result.exit_code, 1) << result.out;
-  EXPECT_NE(result.err.find("error: experiment 'dag_experiment': --slurm: interrupted: cancelled slurm job "),
+  EXPECT_EQ(result.exit_code, 130) << result.out;
+  EXPECT_NE(result.err.find("interrupted: experiment 'dag_experiment' stopped by SIGINT (Ctrl-C) while its "
+                            "shares ran (--slurm: cancelled slurm job "),
             std::string::npos)
       << result.err;
   const CommandResult runs = project.experiment("runs --json");
-  EXPECT_NE(runs.out.find("\"status\": \"error\""), std::string::npos) << runs.out;
+  EXPECT_NE(runs.out.find("\"status\": \"interrupted\""), std::string::npos) << runs.out;
   // Slurm takes a moment to end the tasks (COMPLETING, then CANCELLED).
   std::string jobs;
   for (int attempt = 0; attempt < 300; ++attempt) {

@@ -1,8 +1,11 @@
 // Graph shapes for the run-engine tests, picked by the parameter `shape`: chain, fork, copy,
-// aggregate, long (five-stage chain plus aggregate), lazy, lazy_read, throw, segfault, abort,
-// exit, hang, noisy, report, cpu, unstable, missing. Every stage
-// function appends "<stage>:<set name>" to the file $CF_TRACE (when set), so a test sees exactly which stage
-// functions ran.
+// aggregate, long (five-stage chain plus aggregate), nested (aggregates over halves of the
+// records, then an aggregate over those), bare (a stage on a record without parameters and an
+// aggregate over no records), lazy, lazy_read, throw, segfault, abort, exit, hang, noisy,
+// report, cpu, unstable, missing. Every stage function appends "<stage>:<set name>" to the file
+// $CF_TRACE (when set), so a test sees exactly which stage functions ran. $CF_SCALE (default 2)
+// and $CF_AGGREGATE_VERSION (default 1) change what `scale` and `compare` compute, as an edit of
+// their code would.
 #include <curifactory/curifactory.hpp>
 
 #include <algorithm>
@@ -45,6 +48,11 @@ void trace(const std::string& stage, const cf::RecordBase& record) {
     std::ofstream(file, std::ios::app) << stage << ":" << record.name() << "\n";
 }
 
+double from_environment(const char* name, double fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? std::strtod(value, nullptr) : fallback;
+}
+
 // Peak resident memory of this process so far, in KiB (VmHWM).
 long peak_rss_kib() {
   std::ifstream status("/proc/self/status");
@@ -74,7 +82,8 @@ auto scale = cf::stage("scale")
                  .fn([](cf::Record<Params>& r, const std::vector<double>& data) {
                    trace("scale", r);
                    std::vector<double> scaled = data;
-                   for (double& x : scaled) x *= 2;
+                   const double factor = from_environment("CF_SCALE", 2);
+                   for (double& x : scaled) x *= factor;
                    return scaled;
                  });
 
@@ -98,10 +107,26 @@ auto mean = cf::stage("mean").inputs("data").outputs("mean").cachers("raw").fn(
 auto compare = cf::aggregate("compare").inputs("sum").outputs("ranking").cachers("raw").fn(
     [](cf::Record<Params>& r, const cf::PerRecord<double>& sums) {
       trace("compare", r);
+      const double version = from_environment("CF_AGGREGATE_VERSION", 1);
       std::map<std::string, double> ranking;
-      for (const auto& [record, sum] : sums) ranking[record.name()] = sum;
+      for (const auto& [record, sum] : sums) ranking[record.name()] = sum * version;
       return ranking;
     });
+
+// An aggregate over aggregates: every ranking merged into one.
+auto combine = cf::aggregate("combine").inputs("ranking").outputs("overall").cachers("raw").fn(
+    [](cf::Record<Params>& r, const cf::PerRecord<std::map<std::string, double>>& rankings) {
+      trace("combine", r);
+      std::map<std::string, double> overall;
+      for (const auto& [record, ranking] : rankings) overall.insert(ranking.begin(), ranking.end());
+      return overall;
+    });
+
+// On a record without parameters: its hash ("None") says nothing about what it computes.
+auto stamp = cf::stage("stamp").outputs("stamped").cachers("raw").fn([](cf::Record<Params>& r) {
+  trace("stamp", r);
+  return std::string("stamped");
+});
 
 // Two more links for the long chain (load, scale, shift, clip, total).
 auto shift = cf::stage("shift").inputs("scaled").outputs("scaled").cachers("raw").fn(
@@ -223,7 +248,7 @@ void run(cf::ParamSets<Params> sets, cf::Manager& m) {
   ++calls;
   for (auto& set : sets) {
     const std::string& shape = set.params.shape;
-    if (shape == "chain" || shape == "aggregate") {
+    if (shape == "chain" || shape == "aggregate" || shape == "nested" || shape == "bare") {
       total(scale(load(m.record(set))));
     } else if (shape == "long") {
       total(clip(shift(scale(load(m.record(set))))));
@@ -270,8 +295,17 @@ void run(cf::ParamSets<Params> sets, cf::Manager& m) {
       throw std::invalid_argument("unknown shape '" + shape + "'");
     }
   }
-  if (!sets.empty() && (sets.front().params.shape == "aggregate" || sets.front().params.shape == "long")) {
-    compare(m.record());
+  const std::string first = sets.empty() ? "" : sets.front().params.shape;
+  if (first == "aggregate" || first == "long") compare(m.record());
+  if (first == "nested") {
+    std::vector<cf::RecordBase*> halves[2];
+    for (std::size_t i = 0; i < m.records().size(); ++i) halves[i % 2].push_back(m.records()[i]);
+    std::vector<cf::RecordBase*> rankings{&compare(m.record(), halves[0]), &compare(m.record(), halves[1])};
+    combine(m.record(), rankings);
+  }
+  if (first == "bare") {
+    stamp(m.record());
+    compare(m.record(), std::vector<cf::RecordBase*>{});
   }
   if (!m.mapping()) m.info("records made: " + std::to_string(m.records().size()));
 }

@@ -25,8 +25,11 @@ namespace cf::test {
 // the test ends, so a failed assertion leaves no server behind.
 class BackgroundExperiment {
  public:
-  BackgroundExperiment(const std::filesystem::path& folder, const std::vector<std::string>& arguments)
-      : out_(folder / "server.out"), err_(folder / "server.err") {
+  // With `own_process_group`, the command leads a process group of its own, so a test can send
+  // a signal to all of it as a terminal's Ctrl-C does (interrupt_group()).
+  BackgroundExperiment(const std::filesystem::path& folder, const std::vector<std::string>& arguments,
+                       bool own_process_group = false)
+      : out_(folder / "server.out"), err_(folder / "server.err"), own_group_(own_process_group) {
     std::vector<std::string> words{CF_EXPERIMENT_BIN};
     words.insert(words.end(), arguments.begin(), arguments.end());
     std::vector<char*> argv;
@@ -38,6 +41,7 @@ class BackgroundExperiment {
     const std::string err = err_.string();
     pid_ = ::fork();
     if (pid_ == 0) {
+      if (own_process_group) ::setpgid(0, 0);
       const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       const int in_fd = ::open("/dev/null", O_RDONLY);
@@ -54,11 +58,16 @@ class BackgroundExperiment {
       ::kill(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
     }
+    // Whatever the command started in its own group (its experiment process, parallel children).
+    if (own_group_ && pid_ > 0) ::kill(-pid_, SIGKILL);
   }
   BackgroundExperiment(const BackgroundExperiment&) = delete;
   BackgroundExperiment& operator=(const BackgroundExperiment&) = delete;
 
   pid_t pid() const { return pid_; }
+  // What Ctrl-C in a terminal does: `signal` to every process of the command's group (only
+  // with own_process_group).
+  void signal_group(int signal) const { ::kill(-pid_, signal); }
   std::string out() const { return read_text(out_); }
   std::string err() const { return read_text(err_); }
 
@@ -76,6 +85,17 @@ class BackgroundExperiment {
       }
     }
     return exit_code_;
+  }
+
+  // Waits until stdout holds `text`; false after `timeout` or once the command has exited.
+  bool wait_for_output(const std::string& text, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (out().find(text) != std::string::npos) return true;
+      if (wait_for_exit(std::chrono::milliseconds(0))) return out().find(text) != std::string::npos;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
   }
 
   // The port of the "serving ... at http://127.0.0.1:PORT/" line, once it appears.
@@ -96,6 +116,7 @@ class BackgroundExperiment {
  private:
   std::filesystem::path out_;
   std::filesystem::path err_;
+  bool own_group_ = false;
   pid_t pid_ = -1;
   std::optional<int> exit_code_;
 };

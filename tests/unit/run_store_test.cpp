@@ -489,12 +489,42 @@ TEST_F(RunStoreTest, ConcurrentProcessesNeverShareANumber) {
 
 TEST_F(RunStoreTest, NewerSchemaVersionIsRefused) {
   { RunStore store(file()); }
-  RawDatabase(file()).execute("UPDATE schema SET version = 2");
+  RawDatabase(file()).execute("UPDATE schema SET version = 3");
   const std::string error = error_of([&] { RunStore store(file()); });
   EXPECT_EQ(
       error,
       display_path(file()) +
-          ": store schema version 2 is newer than this experiment host understands (1); update the host");
+          ": store schema version 3 is newer than this experiment host understands (2); update the host");
+}
+
+// A store written before runs had a pid (schema version 1) is brought up to date when opened:
+// its runs keep everything, with pid 0 (unknown), and new runs record theirs.
+TEST_F(RunStoreTest, VersionOneStoreGainsThePidColumn) {
+  {
+    RunStore store(file());
+    store.begin_run(new_run("old"));
+  }
+  {
+    RawDatabase raw(file());
+    raw.execute("ALTER TABLE runs DROP COLUMN pid");
+    raw.execute("UPDATE schema SET version = 1");
+  }
+  RunStore store(file());
+  const auto runs = store.runs();
+  ASSERT_EQ(runs.size(), 1u);
+  EXPECT_EQ(runs[0].experiment, "old");
+  EXPECT_EQ(runs[0].pid, 0);
+  StoredRun next = new_run("old");
+  next.pid = 4242;
+  EXPECT_EQ(store.run(store.begin_run(next).reference)->pid, 4242);
+  EXPECT_EQ(store.integrity_check(), "ok");
+}
+
+TEST_F(RunStoreTest, InterruptedIsAStatus) {
+  RunStore store(file());
+  const StoredRun run = store.begin_run(new_run("stopped"));
+  store.finish_run(run.reference, "interrupted", "experiment 'stopped' stopped by SIGINT (Ctrl-C)");
+  EXPECT_EQ(store.run(run.reference)->status, "interrupted");
 }
 
 TEST_F(RunStoreTest, NonDatabaseFileIsRefusedAndLeftAlone) {

@@ -1,7 +1,10 @@
 // The stage graph and the DAG rules on hand-built graphs: goals, what a cached goal spares,
 // how --overwrite-stage propagates, and what aggregates and copies read.
 #include "engine/stage_decisions.hpp"
+#include "engine/share_plan.hpp"
 #include "engine/stage_graph.hpp"
+#include "params/param_hash.hpp"
+#include "support/scratch_folder.hpp"
 #include "util/error.hpp"
 
 #include <gtest/gtest.h>
@@ -19,7 +22,8 @@ StageCall call(std::size_t record, std::string name, std::vector<std::string> in
   c.record = record;
   c.name = std::move(name);
   c.inputs = std::move(inputs);
-  for (auto& output : outputs) c.outputs.push_back(OutputSpec{std::move(output), "raw", "{}", "{}", "", false});
+  for (auto& output : outputs)
+    c.outputs.push_back(OutputSpec{std::move(output), "raw", "{}", "{}", "", false});
   return c;
 }
 
@@ -139,6 +143,109 @@ TEST(StageDecisions, StageWithoutOutputsIsAGoalThatAlwaysRuns) {
   EXPECT_FALSE(graph.stages()[2].is_goal());
   // report is never cached; it needs total, which loads.
   EXPECT_EQ(plan(graph, {0, 1, 2}), (std::vector<A>{A::skip, A::skip, A::load, A::execute}));
+}
+
+// Two sets' chains, an aggregate over both on a record without parameters, and a stage on that
+// record after the aggregate.
+StageGraph two_chains_and_an_aggregate() {
+  StageGraph graph;
+  for (const char* hash : {"h1", "h2"}) {
+    const std::size_t record = graph.add_record(hash, hash, "{}");
+    add(graph, call(record, "load", {}, {"data"}));
+    add(graph, call(record, "total", {"data"}, {"sum"}));
+  }
+  const std::size_t target = graph.add_record("", "", "");
+  StageCall compare = call(target, "compare", {"sum"}, {"ranking"});
+  compare.aggregate = true;
+  compare.input_records = {0, 1};
+  add(graph, compare);
+  add(graph, call(target, "publish", {"ranking"}, {"page"}));
+  return graph;
+}
+
+TEST(StageGraph, AnAggregateHashesItsInputsByTheirParametersAsTheOriginal) {
+  StageGraph graph = two_chains_and_an_aggregate();
+  // A second aggregate over the first (no parameters: 'None') and set h1.
+  const std::size_t outer = graph.add_record("", "", "");
+  StageCall over = call(outer, "summary", {"page"}, {"overall"});
+  over.aggregate = true;
+  over.input_records = {2, 0};
+  add(graph, over);
+  // hashlib.md5(str(['None', 'None', 'h1']).encode()).hexdigest()
+  EXPECT_EQ(graph.record(outer).hash(), md5_hex("['None', 'None', 'h1']"));
+  EXPECT_TRUE(graph.record(outer).hash_identifies);
+}
+
+TEST(StageGraph, RecordsWithoutParametersOrInputsAreNotReusable) {
+  StageGraph graph;
+  const std::size_t bare = graph.add_record("", "", "");
+  add(graph, call(bare, "stamp", {}, {"stamped"}));
+  const std::size_t empty = graph.add_record("", "", "");
+  StageCall over_nothing = call(empty, "compare", {"sum"}, {"ranking"});
+  over_nothing.aggregate = true;
+  add(graph, over_nothing);
+  const std::size_t with_params = graph.add_record("a", "h1", "{}");
+  add(graph, call(with_params, "load", {}, {"data"}));
+  EXPECT_FALSE(graph.stages()[0].reusable);
+  EXPECT_FALSE(graph.stages()[1].reusable);
+  EXPECT_TRUE(graph.stages()[2].reusable);
+  // A copy of a record without parameters says no more than its source.
+  const std::size_t copy = graph.copy_record(bare, std::nullopt);
+  add(graph, call(copy, "again", {"stamped"}, {"more"}));
+  EXPECT_FALSE(graph.stages()[3].reusable);
+}
+
+TEST(ShareDecisions, SharesComputeOnlyWhatDependsOnTheirOwnSets) {
+  const StageGraph graph = two_chains_and_an_aggregate();
+  // load, total per set; not the aggregate, nor what follows it on its record.
+  EXPECT_EQ(share_computable(graph), (std::vector<bool>{true, true, true, true, false, false}));
+  StageGraph uncached = chain();
+  StageCall view = call(0, "view", {"sum"}, {"picture"});
+  view.outputs[0].cacher.clear();  // the final run would have to execute it again
+  add(uncached, view);
+  add(uncached, call(0, "after", {"picture"}, {"x"}));
+  EXPECT_EQ(share_computable(uncached), (std::vector<bool>{true, true, true, false, false}));
+}
+
+TEST(ShareDecisions, ASharePlanFollowsTheRunsPlan) {
+  const StageGraph graph = two_chains_and_an_aggregate();
+  const auto computable = share_computable(graph);
+  // The run executes total of set h1 (its load is cached), everything of h2, and the aggregate.
+  const std::set<std::size_t> run_executes{1, 2, 3, 4, 5};
+  EXPECT_EQ(plan_share(graph, computable, [&](std::size_t stage) { return run_executes.contains(stage); }),
+            (std::vector<A>{A::load, A::execute, A::execute, A::execute, A::skip, A::skip}));
+  // A run whose aggregate is cached executes nothing upstream, and neither does a share.
+  EXPECT_EQ(plan_share(graph, computable, [](std::size_t) { return false; }),
+            (std::vector<A>{A::skip, A::skip, A::skip, A::skip, A::skip, A::skip}));
+}
+
+TEST(ShareDecisions, ThePlanFileRoundTrips) {
+  const StageGraph graph = two_chains_and_an_aggregate();
+  RunInfo run;
+  run.experiment = "exp";
+  run.number = 7;
+  run.reference = "exp_7_2026-12-08-T101010";
+  run.timestamp = "2026-12-08T10:10:10";
+  run.command_line = "experiment exp --parallel 2";
+  const std::vector<A> actions{A::load, A::execute, A::execute, A::execute, A::execute, A::skip};
+  const std::vector<bool> forced{false, true, false, false, true, false};
+  const SharePlan plan = make_share_plan(run, &graph, actions, forced);
+  test::ScratchFolder folder;
+  write_share_plan(folder.path() / "plan.json", plan);
+  const SharePlan read = read_share_plan(folder.path() / "plan.json");
+  EXPECT_EQ(read.run.reference, run.reference);
+  EXPECT_EQ(read.run.number, 7);
+  EXPECT_EQ(read.run.command_line, run.command_line);
+  ASSERT_TRUE(read.executes.has_value());
+  EXPECT_EQ(*read.executes, *plan.executes);
+  EXPECT_EQ(read.executes->size(), 4u);
+  EXPECT_TRUE(read.executes->at(share_key("h1", "total")));
+  EXPECT_FALSE(read.executes->at(share_key("h2", "load")));
+  // --no-dag: only the run's identity.
+  write_share_plan(folder.path() / "bare.json", make_share_plan(run, nullptr, {}, {}));
+  EXPECT_FALSE(read_share_plan(folder.path() / "bare.json").executes.has_value());
+  folder.write("bad.json", "[1, 2]");
+  EXPECT_THROW(read_share_plan(folder.path() / "bad.json"), UserError);
 }
 
 }  // namespace
