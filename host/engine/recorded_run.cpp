@@ -177,6 +177,7 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
   // real pass, following the plan, so the real pass finds their work and the decisions stay
   // the ones a serial run takes.
   BeforeRealPass shares;
+  bool shares_failed = false;  // their failures name their own logs
   if (runs_in_shares(run) && run.settings.dry_cache) {
     log.log(CF_LOG_WARNING,
             "--dry-cache: the run is not split into shares (they could hand nothing to the "
@@ -194,7 +195,10 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
       } catch (const UserError& e) {
         failures = e.what();  // the shares could not start: no sbatch, a refused submission
       }
-      if (!failures.empty()) return "experiment '" + run.options.experiment + "': " + failures;
+      if (!failures.empty()) {
+        shares_failed = true;
+        return "experiment '" + run.options.experiment + "': " + failures;
+      }
       session.shares_finished();
       return std::nullopt;
     };
@@ -230,8 +234,8 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
     if (!session.actions().empty()) log.log(CF_LOG_INFO, run_summary(session));
   } else {
     log.file_only(CF_LOG_ERROR, outcome.error);
-    std::cerr << (outcome.interrupted_by != 0 ? "interrupted: " : "error: ") << outcome.error << log_hint(log)
-              << "\n";
+    std::cerr << (outcome.interrupted_by != 0 ? "interrupted: " : "error: ") << outcome.error
+              << (shares_failed ? "" : log_hint(log)) << "\n";
   }
   StoredRun finished = stored;
   finished.status = outcome.ok ? "complete" : outcome.interrupted_by != 0 ? "interrupted" : "error";

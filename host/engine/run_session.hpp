@@ -23,6 +23,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace cf::host {
@@ -165,7 +166,7 @@ class RunSession {
   std::vector<std::optional<bool>> cached_;  // per stage call of graph(), asked once
   std::vector<bool> computable_;             // per stage call of graph(), for a share
   std::vector<bool> by_share_;               // per stage call of graph(): executed by a share
-  std::set<std::string> done_;               // share_key() of every call this run executed
+  std::unordered_set<std::string> done_;     // share_key() of every call this run executed
   bool shares_ran_ = false;
   std::optional<std::string> failure_;
   std::vector<reports::Reportable> reportables_;

@@ -101,7 +101,7 @@ std::string run_local_shares(const PreparedRun& run, const std::string& referenc
   std::string failures;
   for (const ParallelOutcome& outcome : run_parallel_children(current_executable(), children)) {
     if (!outcome.failed()) continue;
-    log.log(CF_LOG_ERROR, outcome.describe());
+    log.file_only(CF_LOG_ERROR, outcome.describe());  // the run's one error line lists them all
     failures += (failures.empty() ? "" : "; ") + outcome.describe();
   }
   return failures;
@@ -148,7 +148,7 @@ std::string run_slurm_shares(const PreparedRun& run, const std::string& referenc
     ++states[result.state];
     const bool failed = result.state != "COMPLETED" || result.exit_code != 0 || result.signal != 0;
     if (!failed) continue;
-    log.log(CF_LOG_ERROR, describe_task(result));
+    log.file_only(CF_LOG_ERROR, describe_task(result));  // the run's one error line lists them all
     failures += (failures.empty() ? "" : "; ") + describe_task(result);
   }
   std::string summary;
