@@ -8,6 +8,8 @@ execute_process(COMMAND "${CMAKE_COMMAND}" --build "${BUILD_DIR}" --target "${TA
 if(result EQUAL 0)
   message(FATAL_ERROR "${TARGET} compiled, but it must not:\n${output}")
 endif()
+# A ';' would split a message in two as a CMake list item.
+string(REPLACE ";" "," output "${output}")
 string(REGEX MATCHALL "error: [^\n]*" errors "${output}")
 list(LENGTH errors total)
 set(expected 0)

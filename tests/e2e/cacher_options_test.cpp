@@ -33,8 +33,8 @@ TEST(CacherOptions, AStringLiteralOptionMakesTheJsonCacherWriteLists) {
   const CommandResult run = project.experiment("json_lists");
   ASSERT_TRUE(succeeded("experiment json_lists", run));
   const fs::path cache = project.root() / "data" / "cache";
-  EXPECT_EQ(cached(cache, "_values_series.json"), "[0.0,0.5,1.5]");
-  EXPECT_EQ(cached(cache, "_values_grid.json"), "[[1,2,3],[4,5,6]]");
+  EXPECT_EQ(cached(cache, "_values_series.json"), "[0.0,0.5,1.5]\n");
+  EXPECT_EQ(cached(cache, "_values_grid.json"), "[[1,2,3],[4,5,6]]\n");
 }
 
 }  // namespace
