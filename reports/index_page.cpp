@@ -63,9 +63,11 @@ std::string run_row(const IndexedRun& run, bool with_experiment) {
   html += ">" + escape_html(s.status) + "</span></td>";
   html += "<td>" + escape_html(s.hostname) + "</td>";
   html += "<td class=\"cf-git\">";
-  if (!s.git_commit.empty()) {
+  if (is_commit_id(s.git_commit)) {
     html += "<code class=\"cf-commit\" title=\"" + escape_html(s.git_commit) + "\">" +
             escape_html(s.git_commit.substr(0, 10)) + "</code>";
+  } else if (!s.git_commit.empty()) {
+    html += "<span class=\"cf-missing\">" + escape_html(s.git_commit) + "</span>";
   }
   if (s.git_dirty)
     html += " <span class=\"cf-dirty\" title=\"uncommitted changes when the run started\">dirty</span>";

@@ -37,6 +37,10 @@ std::string format_fixed(double value, int digits);
 std::optional<std::string> pretty_json(std::string_view json);
 std::string pretty_json(const rapidjson::Value& value);
 
+// Whether the store's git commit is an object id (hex digits). Anything else there is what the
+// host recorded instead of one ("not a git repository") and is shown as text, not as a commit.
+bool is_commit_id(std::string_view text);
+
 // An id/fragment made from arbitrary text: letters, digits, '-', '_' and '.' kept, everything
 // else '-', so it needs no escaping in either an attribute or a URL fragment.
 std::string anchor_id(std::string_view text);

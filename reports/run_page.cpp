@@ -96,9 +96,14 @@ void info_section(std::string& html, const RunReport& report, const RunPageFiles
   info_row(html, "status", "Status", status_badge(s.status));
   if (!s.error.empty())
     info_row(html, "error", "Error", "<pre class=\"cf-error\">" + escape_html(s.error) + "</pre>");
-  std::string git = s.git_commit.empty()
-                        ? missing("not in a git repository")
-                        : "<code class=\"cf-commit\">" + escape_html(s.git_commit) + "</code>";
+  std::string git;
+  if (is_commit_id(s.git_commit)) {
+    git = "<code class=\"cf-commit\">" + escape_html(s.git_commit) + "</code>";
+  } else if (!s.git_commit.empty()) {
+    git = "<span class=\"cf-missing\">" + escape_html(s.git_commit) + "</span>";  // "not a git repository"
+  } else {
+    git = missing("none");  // a repository without commits, or one the run could not read
+  }
   if (s.git_dirty)
     git += " <span class=\"cf-dirty\" title=\"uncommitted changes when the run started\">dirty</span>";
   info_row(html, "git", "Git commit", git);

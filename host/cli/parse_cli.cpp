@@ -25,9 +25,10 @@ EXPERIMENT and PARAMS are names inside the folders that curifactory_config.json 
 (experiments/ and params/ by default), without extension, with '.' for subfolders.
 
 init asks for each folder (Enter keeps the default shown; --yes, or the end of input, takes
-the defaults), then writes curifactory_config.json, a CMakeLists.txt that builds every .cpp in
-the experiments, params and cachers folders into a plugin, an example experiment and params
-file, reports/style.css, and .gitignore lines for the build and data folders. It never
+the defaults), then writes curifactory_config.json, a CMakeLists.txt that builds the
+experiments, params and cachers folders into plugins (a .cpp is one plugin; a folder holding a
+main.cpp is one plugin of every .cpp below it), an example experiment and params file,
+reports/style.css, and .gitignore lines for the build and data folders. It never
 overwrites: a file identical to the one it would write is kept, a different one stops init
 before anything is written, and an existing .gitignore only gains the lines it lacks.
 

@@ -162,8 +162,13 @@ std::string facts_markdown(const NotebookRun& run) {
   text += "* **status**: " + markdown_text(run.status);
   if (!run.error.empty()) text += " (" + markdown_text(run.error) + ")";
   text += "\n";
+  // The store holds a hex id, "not a git repository", or nothing (no commit could be read).
+  const bool commit_id = !run.git_commit.empty() &&
+                         run.git_commit.find_first_not_of("0123456789abcdefABCDEF") == std::string::npos;
   text += "* **git commit**: " +
-          (run.git_commit.empty() ? std::string("none (not a git work tree)") : code_span(run.git_commit)) +
+          (commit_id                ? code_span(run.git_commit)
+           : run.git_commit.empty() ? std::string("none")
+                                    : markdown_text(run.git_commit)) +
           (run.git_dirty ? " with uncommitted changes" : "") + "\n";
   text += "* **command**: " + code_span(run.command) + "\n";
   if (!run.reproduce.empty()) text += "* **reproduce**: " + code_span(run.reproduce) + "\n";

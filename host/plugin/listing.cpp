@@ -51,9 +51,13 @@ void list_folder(const std::filesystem::path& folder, bool experiments_folder, S
       continue;
     }
     try {
-      const PluginMetadata metadata = read_plugin_metadata(file.path);
-      if (metadata.is_experiment && experiments_folder) add_row(experiments, file.name, metadata.description);
-      if (metadata.is_params) add_row(params, file.name, metadata.description);
+      // A shared library without metadata is no plugin and no problem (a library the plugins
+      // link, kept beside them); one that cannot be read is a row with its reason.
+      const auto metadata = read_plugin_metadata_if_any(file.path);
+      if (!metadata) continue;
+      if (metadata->is_experiment && experiments_folder)
+        add_row(experiments, file.name, metadata->description);
+      if (metadata->is_params) add_row(params, file.name, metadata->description);
     } catch (const UserError& e) {
       (experiments_folder ? experiments : params).rows.push_back(file.name + " [ERROR - " + e.what() + "]");
     }

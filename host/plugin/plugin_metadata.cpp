@@ -19,6 +19,22 @@ std::string string_member(const rapidjson::Value& record, const char* key) {
   return {it->value.GetString(), it->value.GetStringLength()};
 }
 
+// The "sources" record's lines, each made absolute against "source_dir" when it is relative
+// (CMake keeps a target's sources as they were written).
+std::vector<std::filesystem::path> source_list(std::string_view lines, const std::filesystem::path& folder) {
+  std::vector<std::filesystem::path> sources;
+  while (!lines.empty()) {
+    const auto end = lines.find('\n');
+    const std::string_view line = lines.substr(0, end);
+    lines.remove_prefix(end == std::string_view::npos ? lines.size() : end + 1);
+    if (line.empty()) continue;
+    const std::filesystem::path source(line);
+    sources.push_back(source.is_relative() && !folder.empty() ? (folder / source).lexically_normal()
+                                                              : source);
+  }
+  return sources;
+}
+
 }  // namespace
 
 PluginMetadata parse_plugin_metadata(std::string_view section) {
@@ -47,6 +63,9 @@ PluginMetadata parse_plugin_metadata(std::string_view section) {
     if (auto description = string_member(record, "description"); !description.empty()) {
       metadata.description = std::move(description);
     }
+    if (const auto sources = string_member(record, "sources"); !sources.empty()) {
+      metadata.sources = source_list(sources, string_member(record, "source_dir"));
+    }
     const std::string kind = string_member(record, "kind");
     if (kind == "experiment") {
       metadata.is_experiment = true;
@@ -65,8 +84,14 @@ PluginMetadata parse_plugin_metadata(std::string_view section) {
 }
 
 PluginMetadata read_plugin_metadata(const std::filesystem::path& file) {
+  auto metadata = read_plugin_metadata_if_any(file);
+  if (!metadata) throw UserError("not a curifactory plugin (no " CF_METADATA_SECTION " metadata section)");
+  return std::move(*metadata);
+}
+
+std::optional<PluginMetadata> read_plugin_metadata_if_any(const std::filesystem::path& file) {
   const auto section = read_elf_section(file, CF_METADATA_SECTION);
-  if (!section) throw UserError("not a curifactory plugin (no " CF_METADATA_SECTION " metadata section)");
+  if (!section) return std::nullopt;
   PluginMetadata metadata = parse_plugin_metadata(*section);
   if (metadata.abi_version != CF_ABI_VERSION) {
     throw UserError("built for plugin ABI version " + std::to_string(metadata.abi_version) +

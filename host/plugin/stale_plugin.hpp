@@ -8,9 +8,11 @@
 
 namespace cf::host {
 
-// The source of experiment plugin `plugin` (named `name`, dotted, inside `experiments_dir`):
-// the file its metadata names when that exists (CF_EXPERIMENT records it at compile time),
-// else <experiments_dir>/<name with '/' for '.'>.cpp, the layout `experiment init` scaffolds.
+// The source of experiment plugin `plugin` (named `name`, dotted, inside `experiments_dir`) that
+// was edited last: of the files its metadata names that exist (CMake's curifactory_add_plugin
+// records every source of the plugin, CF_EXPERIMENT the one that holds it), else of the layout
+// `experiment init` scaffolds, <experiments_dir>/<name with '/' for '.'>.cpp or every source
+// below the folder <experiments_dir>/<name with '/' for '.'>/ of a multi-file plugin.
 std::optional<std::filesystem::path> experiment_source(const std::filesystem::path& plugin,
                                                        const std::filesystem::path& experiments_dir,
                                                        const std::string& name);

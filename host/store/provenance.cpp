@@ -148,7 +148,13 @@ GitState git_state(const std::filesystem::path& folder) {
   git_repository* raw = nullptr;
   const int opened = git_repository_open_ext(&raw, folder.c_str(), 0, nullptr);
   const std::unique_ptr<git_repository, RepositoryDeleter> repository(raw);
-  if (opened == GIT_ENOTFOUND || (opened == 0 && git_repository_is_bare(repository.get()))) {
+  if (opened == GIT_ENOTFOUND) {
+    state.commit = kNotAGitRepository;
+    return state;
+  }
+  // Inside a bare repository's own folder the project is in a repository but has no work tree to
+  // commit from, which is worth saying.
+  if (opened == 0 && git_repository_is_bare(repository.get())) {
     state.warning = "not inside a git work tree";
     return state;
   }

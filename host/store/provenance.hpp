@@ -7,10 +7,16 @@
 
 namespace cf::host {
 
+// What the run store, the report and the environment record as the commit of a project that is
+// in no git repository at all: a fact about the project, not a problem with it, so no warning.
+inline constexpr const char* kNotAGitRepository = "not a git repository";
+
 struct GitState {
-  std::string commit;   // full hex id of HEAD; empty outside a work tree or without commits
+  // Full hex id of HEAD; kNotAGitRepository when no repository holds the folder; empty in a
+  // repository without commits, a bare one, or one that cannot be read (each with a warning).
+  std::string commit;
   bool dirty = false;   // uncommitted changes to tracked files, or untracked files
-  std::string warning;  // "not inside a git work tree" / "uncommitted changes: a, b, ..." or empty
+  std::string warning;  // "uncommitted changes: a, b, ...", "no commits yet", ... or empty
 };
 
 // The git state of the work tree containing `folder` (libgit2; no `git` binary needed).

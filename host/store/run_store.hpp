@@ -20,7 +20,7 @@ struct StoredRun {
   std::string experiment;
   int number = 0;
   std::string timestamp;   // ISO 8601 local time, to the second
-  std::string git_commit;  // empty outside a git work tree
+  std::string git_commit;  // GitState::commit: a hex id, "not a git repository", or empty
   bool git_dirty = false;
   std::string param_files_json;       // [{"file": "<-p name>", "sets": [["<name>", "<hash>"], ...]}, ...]
   std::string status = "incomplete";  // incomplete | complete | error | interrupted

@@ -6,6 +6,8 @@
 #   curifactory_add_cacher(<target> <source>... [OUTPUT_DIRECTORY dir] [OUTPUT_NAME name])
 #
 # The plugin file is <OUTPUT_DIRECTORY>/<OUTPUT_NAME>.so; OUTPUT_NAME defaults to the target.
+# The plugin's metadata lists its sources (as the target has them when the build is generated,
+# target_sources added later included), so a run can warn when any of them is newer than it.
 # Put experiments in the folder curifactory_config.json names for experiments (default
 # experiments/), params in the params folder (default params/), cachers in cachers/.
 include_guard(GLOBAL)
@@ -31,6 +33,22 @@ function(curifactory_add_plugin target)
   if(CF_OUTPUT_NAME)
     set_target_properties(${target} PROPERTIES OUTPUT_NAME "${CF_OUTPUT_NAME}")
   endif()
+  _curifactory_record_sources(${target})
+endfunction()
+
+# One more translation unit in the plugin: a metadata record naming every source of the target,
+# one a line, and the folder relative ones are in. Evaluated at generate time, so sources added
+# with target_sources after this call count too; the record itself is left out of the list.
+function(_curifactory_record_sources target)
+  set(record "${CMAKE_CURRENT_BINARY_DIR}/CMakeFiles/${target}.curifactory_sources.cpp")
+  set(sources "$<FILTER:$<TARGET_PROPERTY:${target},SOURCES>,EXCLUDE,\\.curifactory_sources\\.cpp$>")
+  file(GENERATE OUTPUT "${record}" CONTENT
+"// Written by CMake (CurifactoryPlugins.cmake): the sources of plugin target ${target}.
+#include <curifactory/detail/metadata.hpp>
+CF_DETAIL_METADATA(\"sources\", R\"cf_sources($<JOIN:${sources},\n>)cf_sources\",
+                   \"source_dir\", R\"cf_sources($<TARGET_PROPERTY:${target},SOURCE_DIR>)cf_sources\");
+" TARGET ${target})
+  target_sources(${target} PRIVATE "${record}")
 endfunction()
 
 function(curifactory_add_experiment target)

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <string>
 
@@ -151,8 +152,43 @@ TEST(Init, FlagsNameTheFoldersAndBadOnesAreRefused) {
   EXPECT_TRUE(fs::is_empty(other.root()));
 }
 
-// The acceptance path: install the package, init in an empty folder, build the example against
-// the installed SDK, run it with the installed command, and find its report.
+// A multi-file experiment as a researcher adds one to a scaffolded project: a folder heat/ with
+// main.cpp and a helper .cpp, which call a static library of the project's own (src/), linked
+// to the plugin's target by name in CMakeLists.txt.
+void add_heat_experiment(const fs::path& project) {
+  const auto write = [&](const fs::path& relative, const std::string& text) {
+    fs::create_directories((project / relative).parent_path());
+    std::ofstream(project / relative) << text;
+  };
+  write("experiments/heat/main.cpp",
+        "#include \"solver.hpp\"\n"
+        "#include <curifactory/curifactory.hpp>\n"
+        "#include <string>\n"
+        "CF_DESCRIPTION(\"Heat through a rod, in two files and a library\");\n"
+        "struct HeatParams { double length = 3; };\n"
+        "CF_PARAMS(HeatParams, length);\n"
+        "void run(cf::ParamSets<HeatParams> sets, cf::Manager& m) {\n"
+        "  for (const auto& set : sets) m.info(set.name + \": flux \" + "
+        "std::to_string(heat::flux(set.params.length)));\n"
+        "}\n"
+        "cf::ParamSets<HeatParams> get_params() { return {{\"rod\", {}}}; }\n"
+        "CF_EXPERIMENT(HeatParams, run);\n"
+        "CF_GET_PARAMS(get_params);\n");
+  write("experiments/heat/solver.hpp", "#pragma once\nnamespace heat { double flux(double length); }\n");
+  write("experiments/heat/solver.cpp",
+        "#include \"solver.hpp\"\n#include \"conductivity.hpp\"\n"
+        "double heat::flux(double length) { return conductivity() * 10 / length; }\n");
+  write("src/conductivity.hpp", "#pragma once\ndouble conductivity();\n");
+  write("src/conductivity.cpp", "#include \"conductivity.hpp\"\ndouble conductivity() { return 1.5; }\n");
+  std::ofstream(project / "CMakeLists.txt", std::ios::app)
+      << "add_library(conductivity STATIC src/conductivity.cpp)\n"
+         "target_include_directories(conductivity PUBLIC src)\n"
+         "target_link_libraries(experiment.heat PRIVATE conductivity)\n";
+}
+
+// The acceptance path: install the package, init in an empty folder, add a multi-file experiment,
+// build both experiments against the installed SDK, list and run them with the installed
+// command, and find the example's report.
 TEST(Init, TheScaffoldedExampleBuildsAgainstTheInstalledSdkAndRuns) {
   TempProject workspace;
   const fs::path prefix = workspace.root() / "prefix";
@@ -168,6 +204,7 @@ TEST(Init, TheScaffoldedExampleBuildsAgainstTheInstalledSdkAndRuns) {
   ASSERT_TRUE(succeeded("init --yes", init));
   // The next steps name the prefix the SDK was found in.
   EXPECT_NE(init.out.find("-DCMAKE_PREFIX_PATH=" + prefix.string()), std::string::npos) << init.out;
+  add_heat_experiment(source);
 
   const bool have_ninja = run_shell(source, "command -v ninja").exit_code == 0;
   ASSERT_TRUE(succeeded("configuring the scaffolded project",
@@ -176,18 +213,25 @@ TEST(Init, TheScaffoldedExampleBuildsAgainstTheInstalledSdkAndRuns) {
   ASSERT_TRUE(succeeded("building the scaffolded project", run_shell(source, cmake + " --build build")));
   EXPECT_TRUE(fs::is_regular_file(source / "experiments/example.so"));
   EXPECT_TRUE(fs::is_regular_file(source / "params/example_sweep.so"));
+  // The folder is one plugin beside it; none of its files is a plugin of its own.
+  EXPECT_TRUE(fs::is_regular_file(source / "experiments/heat.so"));
+  for (const auto& entry : fs::recursive_directory_iterator(source / "experiments/heat"))
+    EXPECT_NE(entry.path().extension(), ".so") << entry.path();
 
   const CommandResult listing = run_shell(source, experiment + " ls");
   ASSERT_TRUE(succeeded("ls", listing));
   EXPECT_EQ(listing.out.rfind("EXPERIMENTS:\n"
                               "\texample - Fit a line to noisy points (the example of experiment init)\n"
+                              "\theat - Heat through a rod, in two files and a library\n"
                               "\n"
                               "PARAMS:\n"
                               "\texample - Fit a line to noisy points (the example of experiment init)\n"
-                              "\texample_sweep - The example's line fit across five noise levels\n",
+                              "\texample_sweep - The example's line fit across five noise levels\n"
+                              "\theat - Heat through a rod, in two files and a library\n",
                               0),
             0u)
       << listing.out;
+  EXPECT_EQ(listing.out.find("ERROR"), std::string::npos) << listing.out;
 
   const CommandResult run = run_shell(source, experiment + " example");
   ASSERT_TRUE(succeeded("experiment example", run));
@@ -207,6 +251,11 @@ TEST(Init, TheScaffoldedExampleBuildsAgainstTheInstalledSdkAndRuns) {
   }
   EXPECT_EQ(fits, 2);
 
+  const CommandResult heat = run_shell(source, experiment + " heat");
+  ASSERT_TRUE(succeeded("experiment heat", heat));
+  EXPECT_NE(heat.out.find("INFO - rod: flux 5.000000\n"), std::string::npos) << heat.out;
+  EXPECT_EQ(heat.out.find("is older than"), std::string::npos) << heat.out;
+
   const CommandResult sweep = run_shell(source, experiment + " example -p example_sweep");
   ASSERT_TRUE(succeeded("experiment example -p example_sweep", sweep));
   EXPECT_NE(sweep.out.find("noise_2.00: slope"), std::string::npos) << sweep.out;
@@ -221,6 +270,17 @@ TEST(Init, TheScaffoldedExampleBuildsAgainstTheInstalledSdkAndRuns) {
                      "rebuild it"),
       std::string::npos)
       << stale.out;
+
+  // Of a multi-file plugin's sources, the one edited last counts, whichever file it is.
+  const auto built = fs::last_write_time(source / "experiments/heat.so");
+  fs::last_write_time(source / "experiments/heat/main.cpp", built - std::chrono::minutes(10));
+  fs::last_write_time(source / "experiments/heat/solver.cpp", built + std::chrono::minutes(5));
+  const CommandResult stale_heat = run_shell(source, experiment + " heat");
+  ASSERT_TRUE(succeeded("a run of a plugin older than one of its sources", stale_heat));
+  EXPECT_NE(stale_heat.out.find("WARNING - experiments/heat.so is older than its source "
+                                "experiments/heat/solver.cpp: rebuild it"),
+            std::string::npos)
+      << stale_heat.out;
 }
 
 }  // namespace

@@ -86,6 +86,34 @@ TEST(Ls, RunsNoPluginCode) {
   EXPECT_TRUE(std::filesystem::exists(marker));
 }
 
+// Only plugins and real problems are rows: a library the plugins link, kept beside them, is
+// neither (a file that cannot be read is, as above), and sources are not looked at at all, nor
+// the folder of a multi-file plugin's sources.
+TEST(Ls, LeavesOutLibrariesAndSources) {
+  TempProject project;
+  project.add_plugin("listed_experiment", "experiments/heat.so");
+  project.add_plugin("plain_library", "experiments/libsolver.so");
+  project.add_plugin("plain_library", "params/helpers.so");
+  project.write("experiments/heat/main.cpp", "// CF_EXPERIMENT(...) is here\n");
+  project.write("experiments/heat/solver.cpp", "// a helper compiled into heat.so\n");
+  project.write("experiments/unbuilt.cpp", "// not built yet\n");
+  const CommandResult result = project.experiment("ls");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(without_cachers(result.out),
+            "EXPERIMENTS:\n"
+            "\theat - Lists under both headings\n"
+            "\n"
+            "PARAMS:\n"
+            "\theat - Lists under both headings\n");
+  EXPECT_EQ(project.experiment("ls --names-only experiments").out, "heat\n");
+
+  // Named on purpose, the library is refused with the reason.
+  const CommandResult run = project.experiment("libsolver");
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.err.find("not a curifactory plugin (no .curifactory metadata section)"), std::string::npos)
+      << run.err;
+}
+
 TEST(Ls, MissingFoldersGiveWarningRows) {
   TempProject project;
   project.add_plugin("listed_experiment", "exps/alpha.so");

@@ -66,9 +66,9 @@ inline ::testing::AssertionResult succeeded(const std::string& step, const Comma
                                        << result.err;
 }
 
-// Console output without the lines the host adds to every recorded run (the provenance
-// warning for a folder that is no git work tree, as every test project is, and where the
-// report went), for tests about the experiment's own lines.
+// Console output without the lines the host adds to recorded runs (where the report went, and a
+// git warning should the temporary folder lie in a repository with uncommitted changes), for
+// tests about the experiment's own lines.
 inline std::string without_git_warning(const std::string& out) {
   std::string kept;
   std::istringstream lines(out);

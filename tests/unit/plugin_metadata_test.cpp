@@ -55,6 +55,33 @@ TEST(PluginMetadata, ReadsTheSdkWrittenRecords) {
   EXPECT_FALSE(metadata.is_cacher);
   // CF_EXPERIMENT records its own source file, for the stale-plugin warning.
   EXPECT_EQ(metadata.source, std::string(CF_SOURCE_DIR) + "/tests/plugins/listed_experiment.cpp");
+  // curifactory_add_plugin records every source of the target, made absolute.
+  ASSERT_EQ(metadata.sources.size(), 1u);
+  EXPECT_EQ(metadata.sources[0],
+            std::filesystem::path(CF_SOURCE_DIR) / "tests/plugins/listed_experiment.cpp");
+}
+
+TEST(PluginMetadata, SourcesAreOneALineAndRelativeOnesTakeTheSourceFolder) {
+  const auto section =
+      "{\"curifactory_abi\":1,\"kind\":\"experiment\"}\0"
+      "{\"curifactory_abi\":1,\"sources\":\"heat/main.cpp\\n/abs/solver.cpp\\n\\nsub/../util.cpp\","
+      "\"source_dir\":\"/project\"}\0"s;
+  const PluginMetadata metadata = parse_plugin_metadata(section);
+  ASSERT_EQ(metadata.sources.size(), 3u);
+  EXPECT_EQ(metadata.sources[0], "/project/heat/main.cpp");
+  EXPECT_EQ(metadata.sources[1], "/abs/solver.cpp");
+  EXPECT_EQ(metadata.sources[2], "/project/util.cpp");
+  // Without a folder, relative sources stay relative (and the stale check passes them over).
+  EXPECT_EQ(parse_plugin_metadata("{\"curifactory_abi\":1,\"sources\":\"a.cpp\"}"s).sources,
+            std::vector<std::filesystem::path>{"a.cpp"});
+}
+
+// A shared library built without the SDK is no plugin: nothing to read, and no error either.
+TEST(PluginMetadata, ALibraryWithoutMetadataIsNoPlugin) {
+  EXPECT_FALSE(read_plugin_metadata_if_any(test_plugin("plain_library")));
+  EXPECT_THROW(read_plugin_metadata(test_plugin("plain_library")), UserError);
+  test::ScratchFolder folder;
+  EXPECT_THROW(read_plugin_metadata_if_any(folder.write("text.so", "not ELF")), UserError);
 }
 
 TEST(PluginMetadata, WrongAbiVersionIsRefused) {

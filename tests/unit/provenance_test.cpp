@@ -170,18 +170,23 @@ TEST(Provenance, OutsideAnyRepository) {
   ScratchFolder folder;
   if (inside_a_repository(folder.path()))
     GTEST_SKIP() << "the temporary folder is itself inside a repository";
+  // Being in no repository is recorded, not warned about: the commit says so.
   const GitState state = git_state(folder.path());
-  EXPECT_EQ(state.commit, "");
+  EXPECT_EQ(state.commit, "not a git repository");
   EXPECT_FALSE(state.dirty);
-  EXPECT_EQ(state.warning, "not inside a git work tree");
+  EXPECT_EQ(state.warning, "");
 
-  EXPECT_EQ(git_state(folder.path() / "does" / "not" / "exist").warning, "not inside a git work tree");
+  const GitState nowhere = git_state(folder.path() / "does" / "not" / "exist");
+  EXPECT_EQ(nowhere.commit, "not a git repository");
+  EXPECT_EQ(nowhere.warning, "");
 }
 
 TEST(Provenance, BareRepositoryIsNotAWorkTree) {
   ScratchFolder folder;
   TestRepository repository(folder.path() / "bare.git", /*bare=*/true);
-  EXPECT_EQ(git_state(folder.path() / "bare.git").warning, "not inside a git work tree");
+  const GitState state = git_state(folder.path() / "bare.git");
+  EXPECT_EQ(state.warning, "not inside a git work tree");
+  EXPECT_EQ(state.commit, "");
 }
 
 TEST(Provenance, ElfBuildIdMatchesReadelf) {
@@ -272,6 +277,17 @@ TEST(Provenance, EnvironmentJsonHasTheDocumentedKeys) {
   ASSERT_TRUE(doc.HasMember("git") && doc["git"].IsObject());
   EXPECT_EQ(std::string(doc["git"]["commit"].GetString()), git.commit);
   EXPECT_TRUE(doc["git"]["dirty"].GetBool());
+}
+
+TEST(Provenance, EnvironmentJsonOutsideARepositorySaysSo) {
+  ScratchFolder folder;
+  if (inside_a_repository(folder.path()))
+    GTEST_SKIP() << "the temporary folder is itself inside a repository";
+  rapidjson::Document doc;
+  doc.Parse(environment_json(git_state(folder.path()), {}).c_str());
+  ASSERT_TRUE(doc.IsObject() && doc.HasMember("git"));
+  EXPECT_STREQ(doc["git"]["commit"].GetString(), "not a git repository");
+  EXPECT_FALSE(doc["git"]["dirty"].GetBool());
 }
 
 }  // namespace

@@ -154,6 +154,19 @@ TEST(ScaffoldPlan, DefaultLayoutFiles) {
   }
 }
 
+// What a project outgrowing one file per experiment needs from the CMakeLists.txt (the init e2e
+// test builds it): folders with a main.cpp as one plugin, targets named for target_link_libraries,
+// and position-independent code for the static libraries linked into plugins.
+TEST(ScaffoldPlan, CmakeSupportsMultiFilePluginsAndLinkingLibraries) {
+  const std::string cmake = find_file(scaffold_plan(ProjectLayout{}, "p"), "CMakeLists.txt")->contents;
+  for (const char* text :
+       {"heat/main.cpp + more    one plugin, heat.so", "file_name STREQUAL \"main.cpp\"",
+        "target_link_libraries(experiment.heat PRIVATE solver)", "curifactory_add_${kind} ${kind}.${name}",
+        "set(CMAKE_POSITION_INDEPENDENT_CODE ON)"}) {
+    EXPECT_NE(cmake.find(text), std::string::npos) << text << "\n" << cmake;
+  }
+}
+
 TEST(ScaffoldPlan, GitignoreCoversBuildPluginsAndWhatRunsWrite) {
   const ScaffoldPlan plan = scaffold_plan(ProjectLayout{}, "p");
   for (const char* line : {"/build/", "/experiments/**/*.so", "/params/**/*.so", "/cachers/*.so", "/data/",

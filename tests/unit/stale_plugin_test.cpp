@@ -36,6 +36,26 @@ TEST(StalePlugin, WithoutUsableMetadataTheSourceBesideThePluginCounts) {
   EXPECT_FALSE(experiment_source(plugin, folder.path() / "experiments", "sub.gamma"));
 }
 
+// A multi-file plugin whose metadata cannot be used: its folder's newest source counts.
+TEST(StalePlugin, WithoutUsableMetadataTheNewestSourceOfTheFolderCounts) {
+  test::ScratchFolder folder;
+  const fs::path plugin = folder.write("experiments/heat.so", "not a plugin");
+  const fs::path main = folder.write("experiments/heat/main.cpp", "// entry point\n");
+  const fs::path solver = folder.write("experiments/heat/detail/solver.hpp", "// helper\n");
+  folder.write("experiments/heat/notes.txt", "not a source\n");
+  age(main, std::chrono::hours(1));
+  age(solver, std::chrono::hours(3));
+  age(folder.path() / "experiments/heat/notes.txt", std::chrono::hours(0));
+  EXPECT_EQ(experiment_source(plugin, folder.path() / "experiments", "heat"), main);
+  age(solver, std::chrono::hours(0));
+  EXPECT_EQ(experiment_source(plugin, folder.path() / "experiments", "heat"), solver);
+
+  age(plugin, std::chrono::hours(2));
+  const auto warning = stale_plugin_warning(plugin, folder.path() / "experiments", "heat");
+  ASSERT_TRUE(warning);
+  EXPECT_NE(warning->find(" is older than its source " + solver.string()), std::string::npos) << *warning;
+}
+
 TEST(StalePlugin, WarnsOnlyWhenThePluginIsOlderThanItsSource) {
   test::ScratchFolder folder;
   const fs::path plugin = folder.write("experiments/beta.so", "not a plugin");

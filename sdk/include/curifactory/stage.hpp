@@ -19,6 +19,7 @@
 #include <curifactory/abi.h>
 #include <curifactory/artifact.hpp>
 #include <curifactory/detail/host_calls.hpp>
+#include <curifactory/detail/option_value.hpp>
 #include <curifactory/detail/stage_signature.hpp>
 #include <curifactory/json.hpp>
 #include <curifactory/manager.hpp>
@@ -54,9 +55,14 @@ class cacher {
   // Cache files go to <cache>/<folder>/ instead of <cache>/.
   cacher& subdir(const std::string& folder) & { return option("subdir", folder); }
   cacher&& subdir(const std::string& folder) && { return std::move(subdir(folder)); }
+  // Any value with a JSON form, as an error message shows it: `.option("arrays", "lists")`,
+  // `.option("level", 9)`, `.option("fail", true)`; see detail/option_value.hpp.
   template <class V>
   cacher& option(const std::string& key, const V& value) & {
-    options_.emplace_back(key, to_json_text(value));
+    static_assert(detail::is_option_value_v<V>,
+                  "cf::cacher::option: this type cannot be a cacher option; give a string, bool, integer, "
+                  "floating point number, or a vector, string-keyed map or optional of those");
+    if constexpr (detail::is_option_value_v<V>) options_.emplace_back(key, detail::option_json_text(value));
     return *this;
   }
   template <class V>
@@ -78,13 +84,6 @@ class cacher {
   }
 
  private:
-  template <class V>
-  static std::string to_json_text(const V& value) {
-    rapidjson::StringBuffer buffer;
-    json_writer w(buffer);
-    to_json(w, value);
-    return {buffer.GetString(), buffer.GetSize()};
-  }
   std::string name_;
   std::vector<std::pair<std::string, std::string>> options_;
 };
