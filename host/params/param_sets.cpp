@@ -148,14 +148,6 @@ std::vector<SelectedSet> select_param_sets(const Config& config, const RunOption
     files.push_back(read_params_file(config, name));
   }
 
-  for (const std::string& wanted : options.names) {
-    const bool found = std::any_of(files.begin(), files.end(), [&](const ParamsFile& file) {
-      return std::any_of(file.sets.Begin(), file.sets.End(),
-                         [&](const auto& set) { return set_name(set) == wanted; });
-    });
-    if (!found)
-      throw UserError("-n/--names '" + wanted + "': no parameter set of that name in the params files");
-  }
   std::size_t largest = 0;
   for (const auto& file : files) largest = std::max<std::size_t>(largest, file.sets.Size());
   for (const IndexRange& range : indices) {
@@ -165,20 +157,38 @@ std::vector<SelectedSet> select_param_sets(const Config& config, const RunOption
     }
   }
 
-  // (file, index) of every set that passes the per-file filters, in command-line order.
-  std::vector<std::pair<const ParamsFile*, std::size_t>> kept;
+  // (file, index) of every set --indices selects, in command-line then file order.
+  using Located = std::pair<const ParamsFile*, std::size_t>;
+  std::vector<Located> indexed;
   for (const auto& file : files) {
     for (rapidjson::SizeType i = 0; i < file.sets.Size(); ++i) {
-      if (!indices.empty() && !selects(indices, i)) continue;
-      if (!options.names.empty() && std::find(options.names.begin(), options.names.end(),
-                                              set_name(file.sets[i])) == options.names.end()) {
-        continue;
-      }
-      kept.emplace_back(&file, i);
+      if (indices.empty() || selects(indices, i)) indexed.emplace_back(&file, i);
     }
   }
+  // As in the original, every name must be among the sets it could pick from: with --indices,
+  // a name the indices leave out is a mistake, not an empty match.
+  for (const std::string& wanted : options.names) {
+    const auto named = [&](const Located& set) { return set_name(set.first->sets[set.second]) == wanted; };
+    if (std::any_of(indexed.begin(), indexed.end(), named)) continue;
+    const bool anywhere = std::any_of(files.begin(), files.end(), [&](const ParamsFile& file) {
+      return std::any_of(file.sets.Begin(), file.sets.End(),
+                         [&](const auto& set) { return set_name(set) == wanted; });
+    });
+    if (!anywhere)
+      throw UserError("-n/--names '" + wanted + "': no parameter set of that name in the params files");
+    throw UserError("-n/--names '" + wanted +
+                    "': not among the sets --indices selected (the params files have it at other indices)");
+  }
+  std::vector<Located> kept;
+  for (const Located& set : indexed) {
+    if (options.names.empty() || std::find(options.names.begin(), options.names.end(),
+                                           set_name(set.first->sets[set.second])) != options.names.end()) {
+      kept.push_back(set);
+    }
+  }
+
   // Each set's position in the list --global-indices selects from, so a parallel child can be
-  // given exactly its share of the selection.
+  // given exactly its share of the selection, in order and with its repeats.
   std::vector<std::size_t> positions(kept.size());
   for (std::size_t i = 0; i < kept.size(); ++i) positions[i] = i;
   if (!global_indices.empty()) {
@@ -188,15 +198,11 @@ std::vector<SelectedSet> select_param_sets(const Config& config, const RunOption
                         std::to_string(kept.size()) + " sets to select from)");
       }
     }
-    std::vector<std::pair<const ParamsFile*, std::size_t>> chosen;
-    std::vector<std::size_t> chosen_positions;
-    for (std::size_t i = 0; i < kept.size(); ++i) {
-      if (!selects(global_indices, i)) continue;
-      chosen.push_back(kept[i]);
-      chosen_positions.push_back(i);
-    }
+    positions = positions_of(global_indices);
+    std::vector<Located> chosen;
+    chosen.reserve(positions.size());
+    for (const std::size_t position : positions) chosen.push_back(kept[position]);
     kept = std::move(chosen);
-    positions = std::move(chosen_positions);
   }
   if (kept.empty()) {
     throw UserError(
