@@ -122,6 +122,7 @@ int run_experiment(const Config& config, const RunOptions& options, const std::s
   settings.ignore_lazy = options.ignore_lazy;
   settings.overwrite.everything = options.overwrite;
   settings.overwrite.stages.insert(options.overwrite_stages.begin(), options.overwrite_stages.end());
+  for (const SelectedSet& set : sets) settings.handed_out.remember(set.hash, set.values_hash);
 
   const PreparedRun run{config,           options, command_line, experiment, sets,
                         sets_array(sets), cachers, cache_folder, prefix,     settings};

@@ -8,6 +8,7 @@
 #include "engine/run_info.hpp"
 #include "engine/stage_decisions.hpp"
 #include "engine/stage_graph.hpp"
+#include "params/hash_ledger.hpp"
 #include "report_model.hpp"
 
 #include <curifactory/abi.h>
@@ -33,6 +34,7 @@ struct SessionSettings {
   bool lazy_all = false;   // --lazy
   bool ignore_lazy = false;
   OverwriteRules overwrite;
+  HashLedger handed_out;  // the selected sets' hashes, which the sets run() receives carry
 };
 
 using LogFunction = std::function<void(cf_log_level, std::string_view)>;
@@ -150,6 +152,7 @@ class RunSession {
   std::set<std::string> qualified_names_;
   std::map<std::pair<std::size_t, std::size_t>, std::string> previews_;  // (stage, output) -> preview
   std::map<std::size_t, std::shared_ptr<FileLock>> locks_;  // executing stage call -> its cache lock
+  HashLedger hashes_;  // every hash handed out so far, for the sets records are made from
 
   friend struct SessionCallbacks;
 };
