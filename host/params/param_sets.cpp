@@ -31,44 +31,37 @@ struct ParamsFile {
 };
 
 ParamsFile read_params_file(const Config& config, const std::string& name) {
-  for (const auto& folder : {config.params_dir, config.experiments_dir}) {
-    ParamsFile file{name, {}, rapidjson::Document(), std::nullopt};
-    if (auto path = module_file(folder, name, kPluginExtension); std::filesystem::is_regular_file(path)) {
-      file.path = path;
-      const LoadedPlugin plugin(path);
-      StringSink out;
-      StringSink error;
-      if (plugin.params().get_params(out.sink(), error.sink()) != CF_OK) {
-        throw UserError("params file '" + name + "' (" + display_path(path) +
-                        "): get_params() failed: " + error.text);
-      }
-      file.sets.Parse(out.text.data(), out.text.size());
-    } else {
-      for (const char* extension : {".yaml", ".yml"}) {
-        if (auto path = module_file(folder, name, extension); std::filesystem::is_regular_file(path)) {
-          file.path = path;
-          file.yaml = read_yaml_param_sets(path);
-          file.sets.Parse(file.yaml->json.data(), file.yaml->json.size());
-          break;
-        }
-      }
-      if (file.path.empty()) continue;
-    }
-    if (file.sets.HasParseError() || !file.sets.IsArray()) {
-      throw UserError("params file '" + name + "' (" + display_path(file.path) +
-                      ") did not return a list of parameter sets");
-    }
-    for (rapidjson::SizeType i = 0; i < file.sets.Size(); ++i) {
-      if (!file.sets[i].IsObject()) {
-        throw UserError("params file '" + name + "' (" + display_path(file.path) + "), set " +
-                        std::to_string(i) + ": expected a mapping of fields");
-      }
-    }
-    return file;
+  ParamsFile file{name, find_params_file(config.params_dir, config.experiments_dir, name),
+                  rapidjson::Document(), std::nullopt};
+  if (file.path.empty()) {
+    throw UserError("params file '" + name + "' could not be found in either the params folder ('" +
+                    display_path(config.params_dir) + "') or the experiments folder ('" +
+                    display_path(config.experiments_dir) + "')");
   }
-  throw UserError("params file '" + name + "' could not be found in either the params folder ('" +
-                  display_path(config.params_dir) + "') or the experiments folder ('" +
-                  display_path(config.experiments_dir) + "')");
+  if (file.path.extension() == kPluginExtension) {
+    const LoadedPlugin plugin(file.path);
+    StringSink out;
+    StringSink error;
+    if (plugin.params().get_params(out.sink(), error.sink()) != CF_OK) {
+      throw UserError("params file '" + name + "' (" + display_path(file.path) +
+                      "): get_params() failed: " + error.text);
+    }
+    file.sets.Parse<rapidjson::kParseFullPrecisionFlag>(out.text.data(), out.text.size());
+  } else {
+    file.yaml = read_yaml_param_sets(file.path);
+    file.sets.Parse<rapidjson::kParseFullPrecisionFlag>(file.yaml->json.data(), file.yaml->json.size());
+  }
+  if (file.sets.HasParseError() || !file.sets.IsArray()) {
+    throw UserError("params file '" + name + "' (" + display_path(file.path) +
+                    ") did not return a list of parameter sets");
+  }
+  for (rapidjson::SizeType i = 0; i < file.sets.Size(); ++i) {
+    if (!file.sets[i].IsObject()) {
+      throw UserError("params file '" + name + "' (" + display_path(file.path) + "), set " +
+                      std::to_string(i) + ": expected a mapping of fields");
+    }
+  }
+  return file;
 }
 
 std::string set_name(const rapidjson::Value& set) {
