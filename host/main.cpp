@@ -5,6 +5,7 @@
 #include "config/config.hpp"
 #include "engine/run_experiment.hpp"
 #include "plugin/listing.hpp"
+#include "plugin/module_name.hpp"
 #include "report_writer.hpp"
 #include "scaffold/init_project.hpp"
 #include "serve/report_server.hpp"
@@ -60,7 +61,9 @@ int dispatch(const cf::host::Options& options) {
       const auto store_file = cf::host::RunStore::default_path(config);
       std::vector<cf::host::StoredRun> runs;
       if (std::filesystem::exists(store_file)) {
-        runs = cf::host::RunStore(store_file).runs(options.runs_experiment.value_or(""));
+        const std::string experiment =
+            options.runs_experiment ? cf::host::experiment_name(config, *options.runs_experiment) : "";
+        runs = cf::host::RunStore(store_file).runs(experiment);
       }
       std::fputs(cf::host::render_runs(runs, options.json).c_str(), stdout);
       return 0;

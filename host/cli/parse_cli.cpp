@@ -90,7 +90,8 @@ ParseResult parse_cli(int argc, const char* const* argv) {
                  "Keep sets at index N or range A-B (B exclusive) within each params file; repeatable")
       ->group(sets);
   app.add_option("--global-indices", run.global_indices,
-                 "Keep sets at index N or range A-B of the combined list; repeatable")
+                 "Run the sets at index N or range A-B of the combined list, in the order written, "
+                 "repeats kept; repeatable")
       ->group(sets);
   app.add_flag("--hashes", run.hashes, "Print '<hash> <name>' for each selected set and exit")->group(sets);
   app.add_option("--print-params", run.print_params,

@@ -10,6 +10,7 @@
 #include "params/param_sets.hpp"
 #include "plugin/discovery.hpp"
 #include "plugin/loaded_plugin.hpp"
+#include "plugin/module_name.hpp"
 #include "store/run_store.hpp"
 #include "util/error.hpp"
 
@@ -84,7 +85,10 @@ bool parallel_mode(const RunOptions& options) {
 
 }  // namespace
 
-int run_experiment(const Config& config, const RunOptions& options, const std::string& command_line) {
+int run_experiment(const Config& config, const RunOptions& given, const std::string& command_line) {
+  // Paths as shell completion gives them (experiments/heat.so, -p params/x.yaml) run as the names
+  // they stand for, so the store, logs and cache names are those of `heat` and `x`.
+  const RunOptions options = with_module_names(config, given);
   if (options.slurm_args && !options.slurm && !config.slurm) {
     throw UserError("--slurm-args applies only to Slurm runs: add --slurm, or \"slurm\": true in " +
                     (config.file ? display_path(*config.file) : std::string("curifactory_config.json")));
@@ -123,6 +127,7 @@ int run_experiment(const Config& config, const RunOptions& options, const std::s
   settings.overwrite.everything = options.overwrite;
   settings.overwrite.stages.insert(options.overwrite_stages.begin(), options.overwrite_stages.end());
   if (options.share_plan) settings.share = read_share_plan(*options.share_plan);
+  for (const SelectedSet& set : sets) settings.handed_out.remember(set.hash, set.values_hash);
 
   const PreparedRun run{config,           options, command_line, experiment, sets,
                         sets_array(sets), cachers, cache_folder, prefix,     settings};

@@ -117,7 +117,8 @@ RunSession::RunSession(ArtifactCache& cache, RunInfo run, SessionSettings settin
       run_(std::move(run)),
       settings_(std::move(settings)),
       log_(std::move(log)),
-      hooks_(std::move(hooks)) {
+      hooks_(std::move(hooks)),
+      hashes_(settings_.handed_out) {
   api_.struct_size = sizeof(cf_host_api);
   api_.abi_version = CF_ABI_VERSION;
   api_.ctx = this;
@@ -198,11 +199,17 @@ std::size_t RunSession::create_record(std::string_view params_json, std::optiona
   StageGraph& graph = building();
   std::optional<RecordEntry> parameters;
   if (!params_json.empty()) {
-    HashedSet hashed = hash_normalized_set(params_json, "the experiment");
+    const HashedSet hashed = hash_normalized_set(params_json, "the experiment");
+    // A set copied in run() carries its source's hash even after its values change.
+    const bool explicit_here = !hashed.carried_hash.empty() && !hashes_.knows(hashed.carried_hash);
+    if (const std::string problem = explicit_here ? explicit_hash_problem(hashed.carried_hash) : "";
+        !problem.empty()) {
+      throw UserError("run() made a record of set '" + hashed.name + "' with field 'hash': " + problem);
+    }
     RecordEntry entry;
     entry.set_name = hashed.name;
-    entry.params_hash = hashed.hash;
-    entry.params_json = hashed.json;
+    entry.params_hash = hashes_.resolve(hashed.carried_hash, hashed.values_hash);
+    entry.params_json = hashed.with_hash(entry.params_hash);
     parameters = std::move(entry);
   }
   std::size_t id = 0;

@@ -9,6 +9,7 @@
 #include "engine/share_plan.hpp"
 #include "engine/stage_decisions.hpp"
 #include "engine/stage_graph.hpp"
+#include "params/hash_ledger.hpp"
 #include "report_model.hpp"
 
 #include <curifactory/abi.h>
@@ -38,6 +39,7 @@ struct SessionSettings {
   // This process is one share of a --parallel or Slurm run (--share-plan): it computes only the
   // stage calls a share may (share_may_compute) that the run's plan executes, under the run's name.
   std::optional<SharePlan> share;
+  HashLedger handed_out;  // the selected sets' hashes, which the sets run() receives carry
 };
 
 using LogFunction = std::function<void(cf_log_level, std::string_view)>;
@@ -174,6 +176,7 @@ class RunSession {
   std::set<std::string> qualified_names_;
   std::map<std::pair<std::size_t, std::size_t>, std::string> previews_;  // (stage, output) -> preview
   std::map<std::size_t, std::shared_ptr<FileLock>> locks_;  // executing stage call -> its cache lock
+  HashLedger hashes_;  // every hash handed out so far, for the sets records are made from
 
   friend struct SessionCallbacks;
 };

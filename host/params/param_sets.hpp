@@ -18,19 +18,31 @@ struct SelectedSet {
   std::string params_file;  // the -p name it came from
   std::size_t index_in_file = 0;
   std::string name;
-  std::string hash;
+  std::string hash;  // its explicit hash if it has one, else its values hash
+  // The hash of its values as run() sends them back (which knows neither the input's integers
+  // in floating fields nor its key order), for the session's HashLedger.
+  std::string values_hash;
   std::string json;                 // the complete set object, with "name" and "hash"
   std::size_t global_position = 0;  // its index in the list --global-indices selects from
 };
 
-// A set as normalize_params writes it, hashed: the JSON keeps "name" and gains "hash"; the
-// hash terms are dropped. `plugin` names the sender in errors.
+// A set as normalize_params writes it: its values hash (from its hash terms), the hash it
+// carried (an explicit one, or one the host handed out earlier; empty for none), and the set
+// object without the hash terms, to which with_hash() adds the hash it runs under. `plugin`
+// names the sender in errors.
 struct HashedSet {
   std::string name;
-  std::string hash;
-  std::string json;
+  std::string values_hash;
+  std::string carried_hash;
+  std::string json_without_hash;
+
+  std::string with_hash(const std::string& hash) const;
 };
 HashedSet hash_normalized_set(std::string_view normalized, const std::string& plugin);
+
+// Why `hash` cannot be an explicit hash ("an explicit hash cannot contain '/' (it names cache
+// files)"), or empty when it can.
+std::string explicit_hash_problem(std::string_view hash);
 
 // Throws UserError naming the file, set and field for every bad input, before any stage runs.
 std::vector<SelectedSet> select_param_sets(const Config& config, const RunOptions& options,

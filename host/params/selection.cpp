@@ -44,4 +44,12 @@ bool selects(const std::vector<IndexRange>& ranges, std::size_t index) {
   return false;
 }
 
+std::vector<std::size_t> positions_of(const std::vector<IndexRange>& ranges) {
+  std::vector<std::size_t> positions;
+  for (const IndexRange& range : ranges) {
+    for (std::size_t index = range.begin; index < range.end; ++index) positions.push_back(index);
+  }
+  return positions;
+}
+
 }  // namespace cf::host

@@ -50,4 +50,16 @@ std::filesystem::path module_file(const std::filesystem::path& folder, const std
   return folder / (relative + extension);
 }
 
+std::filesystem::path find_params_file(const std::filesystem::path& params_dir,
+                                       const std::filesystem::path& experiments_dir,
+                                       const std::string& name) {
+  for (const auto& folder : {params_dir, experiments_dir}) {
+    for (const char* extension : {kPluginExtension, ".yaml", ".yml"}) {
+      if (auto path = module_file(folder, name, extension); std::filesystem::is_regular_file(path))
+        return path;
+    }
+  }
+  return {};
+}
+
 }  // namespace cf::host

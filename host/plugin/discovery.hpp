@@ -25,4 +25,9 @@ std::vector<ProjectFile> scan_module_folder(const std::filesystem::path& folder)
 std::filesystem::path module_file(const std::filesystem::path& folder, const std::string& dotted_name,
                                   const std::string& extension);
 
+// The file a params name means: a plugin, else a .yaml, else a .yml file, looked for in
+// `params_dir`, then in `experiments_dir`. Empty when there is none.
+std::filesystem::path find_params_file(const std::filesystem::path& params_dir,
+                                       const std::filesystem::path& experiments_dir, const std::string& name);
+
 }  // namespace cf::host

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -234,6 +235,30 @@ TEST(Parallel, SharesComputeNoAggregate) {
   for (const auto& entry : fs::directory_iterator(project.root() / "logs"))
     plan = plan || entry.path().filename().string().ends_with("_shares.json");
   EXPECT_TRUE(plan);
+}
+
+// The children rebuild their --global-indices from the parent's selection, which keeps the order
+// and repeats the user wrote: each child gets exactly its sets, so the full run has nothing left.
+TEST(Parallel, AReorderedSelectionWithRepeatsIsSharedExactly) {
+  TempProject project;
+  project.add_plugin("dag_experiment", "experiments/dag_experiment.so");
+  project.write("params/sets.yaml", eight_sets("chain"));
+  ScratchFolder trace;
+  const std::string file = (trace.path() / "trace").string();
+  const CommandResult result = project.experiment(
+      "dag_experiment -p sets --global-indices 5 0 0 3 --parallel 3", "CF_TRACE=" + shell_quote(file));
+  ASSERT_EQ(result.exit_code, 0) << result.err << result.out;
+  EXPECT_NE(result.out.find("running 3 parallel processes"), std::string::npos) << result.out;
+  // Set 0's second record loads what its first one made, as in a serial run.
+  EXPECT_NE(result.out.find("run complete: 9 stage calls executed (9 of them by the run's shares), 3 loaded "
+                            "from cache, 0 skipped"),
+            std::string::npos)
+      << result.out;
+  std::set<std::string> loaded;
+  for (const auto& line : trace_lines(file)) {
+    if (line.rfind("load:", 0) == 0) loaded.insert(line.substr(5));
+  }
+  EXPECT_EQ(loaded, (std::set<std::string>{"s0", "s3", "s5"})) << read_text(file);
 }
 
 }  // namespace

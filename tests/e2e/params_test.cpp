@@ -68,8 +68,40 @@ TEST_F(Params, IndicesSelectInsideEachFile) {
 
 TEST_F(Params, GlobalIndicesSelectInTheCombinedList) {
   EXPECT_EQ(ok("alpha -p alpha -p sweep --global-indices 1-3 --hashes"), std::string(kSecond) + kPOne);
+}
+
+TEST_F(Params, GlobalIndicesKeepTheOrderAndRepeatsWritten) {
+  // As the original's [final_param_sets[i] for i in resolved]: 3 then 0, not sorted.
   EXPECT_EQ(ok("alpha -p alpha -p sweep --global-indices 3 --global-indices 0 --hashes"),
-            std::string(kFirst) + kPTwo);
+            std::string(kPTwo) + kFirst);
+  EXPECT_EQ(ok("alpha -p alpha -p sweep --global-indices 3 0 --hashes"), std::string(kPTwo) + kFirst);
+  EXPECT_EQ(ok("alpha -p alpha -p sweep --global-indices 0-2 1 --hashes"),
+            std::string(kFirst) + kSecond + kSecond);
+  // A repeated set runs twice, in the order selected.
+  EXPECT_EQ(
+      ok("alpha -p alpha -p sweep --global-indices 2 0 2"),
+      "INFO - set p_one a=10 label=one\nINFO - set first a=5 label=x\nINFO - set p_one a=10 label=one\n");
+  // --indices stays membership inside each file: file order, each set once.
+  EXPECT_EQ(ok("alpha -p alpha -p sweep --indices 1 0 1 --hashes"),
+            std::string(kFirst) + kSecond + kPOne + kPTwo);
+}
+
+TEST_F(Params, GlobalIndicesApplyAfterNames) {
+  EXPECT_EQ(ok("alpha -p alpha -p sweep -n p_two -n first --global-indices 1 0 --hashes"),
+            std::string(kPTwo) + kFirst);
+}
+
+TEST_F(Params, NamesMustBeAmongTheSetsIndicesSelected) {
+  EXPECT_EQ(fails("alpha -n first --indices 1"),
+            "-n/--names 'first': not among the sets --indices selected (the params files have it at other "
+            "indices)");
+  EXPECT_EQ(fails("alpha -p alpha -p sweep -n second -n p_one --indices 1"),
+            "-n/--names 'p_one': not among the sets --indices selected (the params files have it at other "
+            "indices)");
+  EXPECT_EQ(fails("alpha -p alpha -p sweep -n nobody --indices 1"),
+            "-n/--names 'nobody': no parameter set of that name in the params files");
+  EXPECT_EQ(ok("alpha -p alpha -p sweep -n second -n p_two --indices 1 --hashes"),
+            std::string(kSecond) + kPTwo);
 }
 
 TEST_F(Params, SelectedSetsReachRunWithTheirHashes) {
@@ -148,9 +180,6 @@ TEST_F(Params, SelectionErrors) {
   EXPECT_EQ(fails("alpha --indices 2"), "--indices '2': out of range (the params files have at most 2 sets)");
   EXPECT_EQ(fails("alpha -p alpha -p sweep --global-indices 2-5"),
             "--global-indices '2-5': out of range (4 sets to select from)");
-  EXPECT_EQ(fails("alpha -n first --indices 1"),
-            "No parameter sets found, check that the params files return non-empty lists and that the "
-            "--names/--indices filters match");
   EXPECT_EQ(fails("alpha -p thrower"),
             "params file 'thrower' (experiments/thrower.so) did not return a list of parameter sets");
   EXPECT_EQ(

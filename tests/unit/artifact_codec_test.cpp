@@ -437,6 +437,26 @@ TEST(ArtifactCodec, UnorderedMapEncodesInKeyOrder) {
   EXPECT_EQ(cf::encode_artifact(backward), cf::encode_artifact(ordered));
 }
 
+TEST(ArtifactCodec, OrderedMapKeepsItsOrder) {
+  const cf::ordered_map<std::vector<int>> map{{"z", {1}}, {"a", {2, 3}}, {"m", {}}};
+  const auto decoded = round_trip(map);
+  EXPECT_EQ(decoded, map);
+  std::string keys;
+  for (const auto& [key, value] : decoded) keys += key;
+  EXPECT_EQ(keys, "zam");
+  // The same entries in another order are another value, with other bytes.
+  const cf::ordered_map<std::vector<int>> sorted{{"a", {2, 3}}, {"m", {}}, {"z", {1}}};
+  EXPECT_NE(cf::encode_artifact(map), cf::encode_artifact(sorted));
+  EXPECT_EQ(cf::encode_artifact(sorted),
+            cf::encode_artifact(std::map<std::string, std::vector<int>>(sorted.begin(), sorted.end())));
+  const std::string duplicate{
+      "\x82\xa1"
+      "a\x01\xa1"
+      "a\x02",
+      7};
+  EXPECT_EQ((decode_error<cf::ordered_map<int>>(duplicate)), "at [key 1]: duplicate key");
+}
+
 TEST(ArtifactCodec, DecoderReferencesTheInputInsteadOfCopying) {
   const std::string bytes = cf::encode_artifact(
       std::tuple<std::string, std::vector<double>>{std::string(1000, 'x'), std::vector<double>(1000, 1.0)});

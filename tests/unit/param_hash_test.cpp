@@ -128,6 +128,105 @@ TEST(PythonRepr, StringsFollowPythonQuoting) {
             "'\\x01\\x7f\\x80\\xa0\\xad é ü 日本 \\u2028'");
 }
 
+// python_repr with the JSON a value was read from, as normalising a set writes its hash terms.
+template <class T>
+std::string repr_from(const std::string& json) {
+  rapidjson::Document document;
+  document.Parse(json.c_str());
+  T value{};
+  cf::from_json(document, value, "");
+  std::string out;
+  cf::python_repr(out, value, &document);
+  return out;
+}
+
+TEST(PythonRepr, FloatingValuesReadFromIntegersPrintAsPythonInts) {
+  EXPECT_EQ(repr_from<double>("1"), "1");  // Python: repr(yaml.safe_load("1"))
+  EXPECT_EQ(repr_from<double>("1.0"), "1.0");
+  EXPECT_EQ(repr_from<double>("-7"), "-7");
+  EXPECT_EQ(repr_from<float>("16777217"), "16777217");  // as written, though a float cannot hold it
+  EXPECT_EQ(repr_from<double>("18446744073709551615"), "18446744073709551615");
+  EXPECT_EQ(repr_from<std::vector<double>>("[1, 2.0, 3]"), "[1, 2.0, 3]");
+  EXPECT_EQ(repr_from<std::optional<double>>("2"), "2");
+  EXPECT_EQ((repr_from<std::map<std::string, double>>(R"({"a": 1, "b": 0.5})")), "{'a': 1, 'b': 0.5}");
+  // Without the input, or once the value no longer is what was read, the float's own repr.
+  EXPECT_EQ(cf::python_repr(1.0), "1.0");
+  std::string out;
+  rapidjson::Document two;
+  two.Parse("2");
+  cf::python_repr(out, 3.0, &two);
+  EXPECT_EQ(out, "3.0");
+}
+
+TEST(PythonRepr, MapsReadFromJsonKeepTheInputsKeyOrder) {
+  using Map = std::map<std::string, int>;
+  EXPECT_EQ(repr_from<Map>(R"({"b": 2, "a": 1})"), "{'b': 2, 'a': 1}");     // Python: repr({'b': 2, 'a': 1})
+  EXPECT_EQ(cf::python_repr(Map{{"b", 2}, {"a", 1}}), "{'a': 1, 'b': 2}");  // built in C++: sorted
+  EXPECT_EQ(repr_from<cf::ordered_map<int>>(R"({"b": 2, "a": 1})"), "{'b': 2, 'a': 1}");
+  EXPECT_EQ(cf::python_repr(cf::ordered_map<int>{{"z", 1}, {"y", 2}}), "{'z': 1, 'y': 2}");
+}
+
+struct Layer {
+  int units = 8;
+  std::string activation = "relu";
+  double rate = 0.5;
+};
+CF_PARAMS(Layer, units, activation, rate);
+CF_HASH(Layer, cf::hash_ignore("rate"));
+
+namespace nets {
+struct Block {
+  std::vector<Layer> layers;
+  std::optional<Layer> head;
+};
+CF_PARAMS(nets::Block, layers, head);
+}  // namespace nets
+
+struct Network {
+  std::vector<Layer> layers;
+  std::map<std::string, nets::Block> blocks;
+  Layer direct;
+};
+CF_PARAMS(Network, layers, blocks, direct);
+
+TEST(PythonRepr, ParamsStructsInContainersPrintAsDataclasses) {
+  // Python, with @dataclass class Layer: units: int = 8; activation: str = 'relu'; rate: float = 0.5
+  // and class Block: layers: list; head: Optional[Layer] = None (in a namespace, shown without it).
+  EXPECT_EQ(cf::python_repr(std::vector<Layer>{{}, {4, "tanh", 1.5}}),
+            "[Layer(units=8, activation='relu', rate=0.5), Layer(units=4, activation='tanh', rate=1.5)]");
+  EXPECT_EQ(cf::python_repr(std::vector<nets::Block>{nets::Block{{Layer{}}, Layer{}}}),
+            "[Block(layers=[Layer(units=8, activation='relu', rate=0.5)], head=Layer(units=8, "
+            "activation='relu', rate=0.5))]");
+  EXPECT_EQ(repr_from<std::vector<Layer>>(R"([{"rate": 2}])"), "[Layer(units=8, activation='relu', rate=2)]");
+}
+
+TEST(ParamHash, ParamsStructsInContainersHashAsTheirDataclassRepr) {
+  Network network;
+  network.layers = {Layer{4, "tanh", 0.5}};
+  network.blocks = {{"q", nets::Block{{}, Layer{}}}};
+  // Python: h("layers" + repr([Layer(4, 'tanh')]), "blocks" + repr({'q': Block([], Layer())}),
+  // "units8", "activation'relu'") with
+  // h = lambda *t: format(sum(int(hashlib.md5(x.encode()).hexdigest(), 16) for x in t), "x"); a
+  // direct struct adds its own fields, without the ignored rate.
+  EXPECT_EQ(hash_of(network), "159504e7159446743f00c0725a3fa1652");
+}
+
+TEST(ParamHash, HashTermsFollowTheInputTheSetWasReadFrom) {
+  rapidjson::Document input;
+  input.Parse(R"({"lr": 4500, "extra": {"b": 2, "a": 1}})");
+  Mixed mixed;
+  cf::from_json_object(input, mixed, "");
+  rapidjson::StringBuffer buffer;
+  cf::json_writer writer(buffer);
+  cf::write_hash_representations(writer, mixed, &input);
+  // The defaults (label, flag, layers) as always; lr and extra as the input wrote them.
+  EXPECT_EQ(
+      std::string(buffer.GetString()),
+      R"({"lr":"4500","label":"\"it's\"","flag":"True","layers":"[0, 1, 2]","extra":"{'b': 2, 'a': 1}"})");
+  // Python: h("lr4500", "label\"it's\"", "flagTrue", "layers[0, 1, 2]", "extra{'b': 2, 'a': 1}")
+  EXPECT_EQ(hash_of_json(buffer.GetString()), "1d0dda233bd5de85e46e00e5db12c4b43");
+}
+
 TEST(PythonRepr, Containers) {
   EXPECT_EQ(cf::python_repr(std::vector<int>{0, 1, 2}), "[0, 1, 2]");
   EXPECT_EQ(cf::python_repr(std::map<std::string, int>{{"a", 1}}), "{'a': 1}");

@@ -108,4 +108,53 @@ TEST(SdkJson, ParamSetsKeepNameAndHashOutsideTheStruct) {
   }
 }
 
+struct Ordered {
+  cf::ordered_map<int> counts;
+  std::map<std::string, int> sorted;
+};
+CF_PARAMS(Ordered, counts, sorted);
+
+TEST(SdkJson, OrderedMapsKeepTheOrderKeysWereWritten) {
+  rapidjson::Document document;
+  document.Parse(R"({"counts":{"b":2,"a":1,"c":3},"sorted":{"b":2,"a":1}})");
+  Ordered ordered;
+  cf::from_json(document, ordered, "");
+  std::string keys;
+  for (const auto& [key, value] : ordered.counts) keys += key + std::to_string(value);
+  EXPECT_EQ(keys, "b2a1c3");
+  rapidjson::StringBuffer buffer;
+  cf::json_writer writer(buffer);
+  cf::to_json(writer, ordered);
+  EXPECT_EQ(std::string(buffer.GetString()), R"({"counts":{"b":2,"a":1,"c":3},"sorted":{"a":1,"b":2}})");
+  document.Parse(R"({"counts":{"b":"x"}})");
+  try {
+    cf::from_json(document, ordered, "");
+    FAIL() << "expected an error";
+  } catch (const cf::json_error& e) {
+    EXPECT_STREQ(e.what(), "field 'counts['b']': expected an integer, got a string");
+  }
+}
+
+TEST(SdkJson, OrderedMapBehavesLikeAMapInInsertionOrder) {
+  cf::ordered_map<int> map{{"x", 1}, {"a", 2}, {"x", 3}};  // a repeated key keeps its first value
+  EXPECT_EQ(map.size(), 2u);
+  EXPECT_EQ(map.at("x"), 1);
+  map["new"] += 5;
+  EXPECT_FALSE(map.insert({"a", 9}).second);
+  EXPECT_FALSE(map.insert_or_assign("a", 9).second);  // keeps its place, takes the value
+  EXPECT_TRUE(map.try_emplace("last", 7).second);
+  EXPECT_EQ(map.erase("x"), 1u);
+  EXPECT_EQ(map.erase("x"), 0u);
+  std::string entries;
+  for (const auto& [key, value] : map) entries += key + "=" + std::to_string(value) + " ";
+  EXPECT_EQ(entries, "a=9 new=5 last=7 ");
+  EXPECT_TRUE(map.contains("new"));
+  EXPECT_EQ(map.count("gone"), 0u);
+  EXPECT_THROW(map.at("gone"), std::out_of_range);
+  EXPECT_NE(map, (cf::ordered_map<int>{{"new", 5}, {"a", 9}, {"last", 7}}));  // same entries, other order
+  EXPECT_EQ(map, (cf::ordered_map<int>{{"a", 9}, {"new", 5}, {"last", 7}}));
+  map.clear();
+  EXPECT_TRUE(map.empty());
+}
+
 }  // namespace sdk_test

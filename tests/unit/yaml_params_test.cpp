@@ -73,6 +73,25 @@ TEST(YamlParams, PlainListOfSets) {
   EXPECT_EQ(sets.key_lines, (std::vector<Lines>{{{"name", 2}, {"a", 3}, {"b", 4}}, {{"a", 5}}}));
 }
 
+// Python dicts keep the order their keys were written, and the hash of a dict follows it.
+TEST(YamlParams, MappingsKeepTheOrderTheirKeysWereWritten) {
+  ScratchFolder folder;
+  const auto sets = read(folder,
+                         "- zeta: 1\n"
+                         "  alpha: 2\n"
+                         "  d: {b: 2, a: 1}\n"
+                         "  nested:\n"
+                         "    y: {q: 1, p: 2}\n"
+                         "    x: 0\n"
+                         "- sweep:\n"
+                         "    w: [{k: 1, c: 2}]\n"
+                         "  base:\n"
+                         "    m.z: 1\n"
+                         "    m.a: 2\n");
+  EXPECT_EQ(sets.json, R"([{"zeta":1,"alpha":2,"d":{"b":2,"a":1},"nested":{"y":{"q":1,"p":2},"x":0}},)"
+                       R"({"name":"w_{\"k\":1,\"c\":2}","m":{"z":1,"a":2},"w":{"k":1,"c":2}}])");
+}
+
 TEST(YamlParams, EmptyListGivesNoSets) {
   ScratchFolder folder;
   const auto sets = read(folder, "[]\n");

@@ -6,11 +6,11 @@
 //
 // Built in: bool, integers (range-checked on decode), float and double, std::string,
 // cf::Blob (bin), std::vector, cf::Array (N-D), std::array, std::pair, std::tuple,
-// std::optional (nil when empty), std::map and std::unordered_map, and structs listed with
-// CF_FIELDS (a map of field name -> value; decoding needs every field and no other). A vector of
-// numbers or bools and a cf::Array are one typed-array extension object (abi.h), so a large one
-// is encoded and decoded with a single memcpy. Decoding never converts one element type of a
-// typed array into another.
+// std::optional (nil when empty), std::map, std::unordered_map, cf::ordered_map (in its order),
+// and structs listed with CF_FIELDS (a map of field name -> value; decoding needs every field
+// and no other). A vector of numbers or bools and a cf::Array are one typed-array extension
+// object (abi.h), so a large one is encoded and decoded with a single memcpy. Decoding never
+// converts one element type of a typed array into another.
 //
 // Any other type becomes an artifact by specializing cf::codec:
 //

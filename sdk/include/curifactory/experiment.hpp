@@ -27,7 +27,9 @@ namespace detail {
 
 inline rapidjson::Document parse_json(cf_str text, const char* what) {
   rapidjson::Document document;
-  document.Parse(text.data, text.size);
+  // Full precision, or a 17-digit number can come out one unit in the last place off, and its
+  // repr (so the parameter hash) with it.
+  document.Parse<rapidjson::kParseFullPrecisionFlag>(text.data, text.size);
   if (document.HasParseError()) throw json_error(std::string("malformed JSON in ") + what);
   return document;
 }
@@ -63,10 +65,12 @@ cf_status run_experiment(const cf_host_api* host, cf_str sets_json, cf_sink erro
 template <class P>
 cf_status normalize_params(cf_str set_json, cf_sink out, cf_sink error) noexcept {
   return guarded(error, [&] {
-    const auto set = read_param_set_fields<P>(parse_json(set_json, "a parameter set"));
+    const rapidjson::Document input = parse_json(set_json, "a parameter set");
+    const auto set = read_param_set_fields<P>(input);
     rapidjson::StringBuffer buffer;
     json_writer w(buffer);
-    write_param_set(w, set, true);
+    // The hash terms follow the input as the original would have read it (int or float, key order).
+    write_param_set(w, set, true, &input);
     write_to(out, {buffer.GetString(), buffer.GetSize()});
   });
 }

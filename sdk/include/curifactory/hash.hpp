@@ -5,8 +5,10 @@
 //
 // Every other field contributes md5(name + repr(value)) to the hash, as in the original
 // Curifactory; an empty optional (None) contributes nothing, so adding an optional field keeps
-// old hashes. The plugin only produces the representations ("hash_representations" in the
-// normalised set); the host does the md5 sum, so every plugin hashes the same way.
+// old hashes. A nested params struct as a field contributes its own fields' terms; inside a
+// list, map or optional it is part of that value's repr, as a dataclass: Layer(units=8, ...). The plugin only
+// produces the representations ("hash_representations" in the normalised set); the host does the md5 sum, so
+// every plugin hashes the same way.
 #pragma once
 
 #include <curifactory/json.hpp>
@@ -59,7 +61,7 @@ concept HasHashOptions = requires {
 };
 
 template <Reflected T>
-void write_hash_representations(json_writer& w, const T& value);
+void write_hash_representations(json_writer& w, const T& value, const rapidjson::Value* raw = nullptr);
 
 namespace detail {
 
@@ -88,23 +90,28 @@ std::vector<hash_option<T>> hash_options_of() {
   }
 }
 
-// A field's hash term: a nested params struct contributes its own fields, anything else its repr.
+// A field's hash term: a nested params struct contributes its own fields, anything else its
+// repr; `raw` is the input the field was read from (see python_repr).
 template <class M>
-void write_hash_term(json_writer& w, std::string_view name, const M& member) {
+void write_hash_term(json_writer& w, std::string_view name, const M& member, const rapidjson::Value* raw) {
   w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size()));
   if constexpr (Reflected<M>) {
-    write_hash_representations(w, member);
+    write_hash_representations(w, member, raw);
   } else {
-    const std::string text = python_repr(member);
+    std::string text;
+    python_repr(text, member, raw);
     w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
   }
 }
 
 }  // namespace detail
 
-// Writes {"field": "<repr>", "nested": {...}, ...} for the fields that count in the hash.
+// Writes {"field": "<repr>", "nested": {...}, ...} for the fields that count in the hash. `raw`
+// is the JSON object `value` was just read from, when it was: the reprs then follow what the
+// original made of that input (an integer stays an integer in a floating field, dict keys keep
+// the order written). Without it, every repr comes from the typed values alone.
 template <Reflected T>
-void write_hash_representations(json_writer& w, const T& value) {
+void write_hash_representations(json_writer& w, const T& value, const rapidjson::Value* raw) {
   const auto options = detail::hash_options_of<T>();
   w.StartObject();
   for_each_field<T>(value, [&](std::string_view name, const auto& member) {
@@ -120,10 +127,11 @@ void write_hash_representations(json_writer& w, const T& value) {
       }
       return;
     }
+    const rapidjson::Value* member_raw = detail::member_of(raw, name);
     if constexpr (detail::is_optional<std::remove_cvref_t<decltype(member)>>::value) {
-      if (member) detail::write_hash_term(w, name, *member);  // None adds nothing to the hash
+      if (member) detail::write_hash_term(w, name, *member, member_raw);  // None adds nothing to the hash
     } else {
-      detail::write_hash_term(w, name, member);
+      detail::write_hash_term(w, name, member, member_raw);
     }
   });
   w.EndObject();

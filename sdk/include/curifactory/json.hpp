@@ -1,9 +1,11 @@
 // Mapping between JSON (as parameter sets cross the ABI) and the author's typed values:
-// booleans, integers, floating point, strings, vectors, string-keyed maps, optionals and
-// CF_PARAMS structs nested to any depth. Absent fields keep their defaults; a mistyped value
+// booleans, integers, floating point, strings, vectors, string-keyed maps (std::map, or
+// cf::ordered_map to keep the order keys were written in), optionals and CF_PARAMS structs
+// nested to any depth. Absent fields keep their defaults; a mistyped value
 // or an unknown key throws cf::json_error naming the field's path.
 #pragma once
 
+#include <curifactory/ordered_map.hpp>
 #include <curifactory/reflect.hpp>
 
 #include <rapidjson/document.h>
@@ -42,6 +44,8 @@ template <class T>
 struct is_string_map : std::false_type {};
 template <class T, class C, class A>
 struct is_string_map<std::map<std::string, T, C, A>> : std::true_type {};
+template <class T>
+struct is_string_map<ordered_map<T>> : std::true_type {};
 template <class T>
 struct is_optional : std::false_type {};
 template <class T>

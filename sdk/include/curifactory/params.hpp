@@ -21,7 +21,11 @@ struct ParamSet {
 
   std::string name = "UNNAMED";
   P params = P();
-  std::string hash;  // filled by the host; empty in get_params()
+  // The host fills it in run(). Set in get_params() (or a YAML set's `hash:`), it is an explicit
+  // hash, used as given for --hashes and cache names, as the original's `hash` parameter is. A
+  // set copied in run() whose values then change gets a fresh hash from its values instead of
+  // the one it carries (the original kept the stale one).
+  std::string hash;
 };
 
 template <class P>
@@ -65,9 +69,11 @@ ParamSet<P> read_param_set(const rapidjson::Value& json, std::size_t index) {
   }
 }
 
-// The set as JSON; with `hash_representations` (for the host's hash) when normalising.
+// The set as JSON; with `hash_representations` (for the host's hash) when normalising, then
+// following `raw`, the set object it was just read from, when given (write_hash_representations).
 template <class P>
-void write_param_set(json_writer& w, const ParamSet<P>& set, bool with_hash_representations = false) {
+void write_param_set(json_writer& w, const ParamSet<P>& set, bool with_hash_representations = false,
+                     const rapidjson::Value* raw = nullptr) {
   w.StartObject();
   w.Key("name");
   w.String(set.name.data(), static_cast<rapidjson::SizeType>(set.name.size()));
@@ -78,7 +84,7 @@ void write_param_set(json_writer& w, const ParamSet<P>& set, bool with_hash_repr
   write_fields(w, set.params);
   if (with_hash_representations) {
     w.Key("hash_representations");
-    write_hash_representations(w, set.params);
+    write_hash_representations(w, set.params, raw);
   }
   w.EndObject();
 }

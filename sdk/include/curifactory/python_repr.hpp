@@ -4,7 +4,8 @@
 // Floats print as Python prints them (shortest round-trip, exponent form outside 1e-4..1e16),
 // strings follow Python's quoting and escaping rules. Not covered: Python also escapes
 // unassigned code points and a few rare non-printable categories beyond those handled below.
-// A nested params struct inside a list or map prints as a dict ({'field': value}).
+// A nested params struct inside a list, map or optional prints as a Python dataclass does:
+// Layer(units=8, activation='relu'), every listed field in declaration order.
 #pragma once
 
 #include <curifactory/json.hpp>
@@ -12,7 +13,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <set>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -124,59 +127,116 @@ inline void repr_string(std::string& out, std::string_view text) {
   out += quote;
 }
 
+// The member `name` of a JSON object, or null.
+inline const rapidjson::Value* member_of(const rapidjson::Value* object, std::string_view name) {
+  if (object == nullptr || !object->IsObject()) return nullptr;
+  const auto it = object->FindMember(rapidjson::Value(rapidjson::StringRef(name.data(), name.size())));
+  return it == object->MemberEnd() ? nullptr : &it->value;
+}
+
+// Prints a floating value as the integer its input wrote, when it was read from one: Python
+// read that input as an int. Reading it gave exactly `value`, or it is not the value read.
+template <class F>
+bool repr_integer_input(std::string& out, F value, const rapidjson::Value* raw) {
+  if (raw == nullptr || !raw->IsNumber() || raw->IsDouble()) return false;
+  if (raw->IsInt64()) {
+    if (static_cast<F>(raw->GetInt64()) != value) return false;
+    out += std::to_string(raw->GetInt64());
+  } else {
+    if (static_cast<F>(raw->GetUint64()) != value) return false;
+    out += std::to_string(raw->GetUint64());
+  }
+  return true;
+}
+
+// True when the JSON object `raw` holds exactly the keys of `map`, each once: then `map` was just
+// read from it and its entries can be shown in the input's order.
+template <class Map>
+bool same_keys(const Map& map, const rapidjson::Value* raw) {
+  if (raw == nullptr || !raw->IsObject() || raw->MemberCount() != map.size()) return false;
+  std::set<std::string_view> seen;
+  for (auto it = raw->MemberBegin(); it != raw->MemberEnd(); ++it) {
+    const std::string_view key(it->name.GetString(), it->name.GetStringLength());
+    if (!seen.insert(key).second || map.find(std::string(key)) == map.end()) return false;
+  }
+  return true;
+}
+
 }  // namespace detail
 
+// python_repr(out, value, raw) is Python's repr of the value as the original would have read it
+// from the same input: `raw` is the JSON the value was just read from (null when it was not in
+// the input, as for a default or a value built in C++). Two things Python keeps that the typed
+// value loses: a floating field written as an integer (`alpha: 1`) is an int there and prints
+// "1", not "1.0"; and a dict keeps the order its keys were written in, where std::map sorts.
+// Both apply at any depth: list elements, map values, optionals, nested structs.
 template <class T>
-void python_repr(std::string& out, const T& value) {
+void python_repr(std::string& out, const T& value, const rapidjson::Value* raw) {
   if constexpr (std::is_same_v<T, bool>) {
     out += value ? "True" : "False";
   } else if constexpr (std::is_integral_v<T>) {
     out += std::to_string(value);
   } else if constexpr (std::is_floating_point_v<T>) {
-    detail::repr_float(out, static_cast<double>(value));
+    if (!detail::repr_integer_input(out, value, raw)) detail::repr_float(out, static_cast<double>(value));
   } else if constexpr (std::is_same_v<T, std::string>) {
     detail::repr_string(out, value);
   } else if constexpr (detail::is_optional<T>::value) {
     if (value) {
-      python_repr(out, *value);
+      python_repr(out, *value, raw);
     } else {
       out += "None";
     }
   } else if constexpr (detail::is_vector<T>::value) {
+    // Elements pair with the input's only while it is the list they were read from.
+    const bool read = raw != nullptr && raw->IsArray() && raw->Size() == value.size();
     out += '[';
-    bool first = true;
-    for (const auto& item : value) {
-      if (!first) out += ", ";
-      first = false;
-      python_repr(out, item);
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      if (i > 0) out += ", ";
+      python_repr(out, value[i], read ? &(*raw)[static_cast<rapidjson::SizeType>(i)] : nullptr);
     }
     out += ']';
   } else if constexpr (detail::is_string_map<T>::value) {
     out += '{';
     bool first = true;
-    for (const auto& [key, item] : value) {
+    const auto entry = [&](std::string_view key, const auto& item, const rapidjson::Value* item_raw) {
       if (!first) out += ", ";
       first = false;
       detail::repr_string(out, key);
       out += ": ";
-      python_repr(out, item);
+      python_repr(out, item, item_raw);
+    };
+    if (detail::same_keys(value, raw)) {
+      for (auto it = raw->MemberBegin(); it != raw->MemberEnd(); ++it) {
+        const std::string_view key(it->name.GetString(), it->name.GetStringLength());
+        entry(key, value.find(std::string(key))->second, &it->value);
+      }
+    } else {
+      for (const auto& [key, item] : value) entry(key, item, nullptr);
     }
     out += '}';
   } else if constexpr (Reflected<T>) {
-    out += '{';
+    // A dataclass inside a container: Python shows ClassName(field=value, ...), every field.
+    static_assert(HasTypeName<T>, "cf: list the struct with CF_PARAMS, which records its name for its repr");
+    out += cf_type_name(detail::type_tag<T>{});
+    out += '(';
     bool first = true;
     for_each_field<T>(value, [&](std::string_view name, const auto& member) {
       if (!first) out += ", ";
       first = false;
-      detail::repr_string(out, name);
-      out += ": ";
-      python_repr(out, member);
+      out += name;
+      out += '=';
+      python_repr(out, member, detail::member_of(raw, name));
     });
-    out += '}';
+    out += ')';
   } else {
     static_assert(sizeof(T) == 0,
                   "cf: no Python repr for this type; give the field a CF_HASH representation");
   }
+}
+
+template <class T>
+void python_repr(std::string& out, const T& value) {
+  python_repr(out, value, nullptr);
 }
 
 template <class T>

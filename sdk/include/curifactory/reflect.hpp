@@ -6,6 +6,7 @@
 #include <curifactory/detail/preprocessor.hpp>
 
 #include <array>
+#include <cstddef>
 #include <string_view>
 #include <tuple>
 
@@ -38,6 +39,27 @@ constexpr void for_each_field(Object& object, Fn&& fn) {
   std::apply([&](const auto&... field) { (fn(field.name, object.*(field.member)), ...); }, fields_of<T>());
 }
 
+// The struct's name as CF_PARAMS was given it, without namespace qualifiers: what Python's
+// dataclass repr shows ("Layer(units=8)") when a params struct sits inside a list or a map.
+template <class T>
+concept HasTypeName = requires {
+  cf_type_name(detail::type_tag<T>{});
+};
+
+namespace detail {
+// "ns::Layer" -> "Layer"; a "::" inside template arguments ("Box<ns::X>") is not a qualifier.
+constexpr std::string_view unqualified_name(std::string_view written) {
+  int depth = 0;
+  std::size_t start = 0;
+  for (std::size_t i = 0; i < written.size(); ++i) {
+    if (written[i] == '<') ++depth;
+    if (written[i] == '>') --depth;
+    if (depth == 0 && written[i] == ':' && i + 1 < written.size() && written[i + 1] == ':') start = i + 2;
+  }
+  return written.substr(start);
+}
+}  // namespace detail
+
 // Fields that must be present in every parameter set (declared with CF_REQUIRED); the others
 // keep the struct's default when absent.
 template <class T>
@@ -50,11 +72,15 @@ concept HasRequiredFields = requires {
 #define CF_DETAIL_FIELD_INFO(Type, member) \
   ::cf::field_info<Type, decltype(Type::member)>{#member, &Type::member},
 
-// CF_PARAMS(Params, samples, noise, model): declares which fields of Params the SDK maps.
-#define CF_PARAMS(Type, ...)                                                        \
-  [[maybe_unused]] constexpr auto cf_fields(::cf::detail::type_tag<Type>) {         \
-    return std::tuple{CF_DETAIL_FOR_EACH(CF_DETAIL_FIELD_INFO, Type, __VA_ARGS__)}; \
-  }                                                                                 \
+// CF_PARAMS(Params, samples, noise, model): declares which fields of Params the SDK maps, and
+// records the struct's name for its Python-style repr.
+#define CF_PARAMS(Type, ...)                                                               \
+  [[maybe_unused]] constexpr auto cf_fields(::cf::detail::type_tag<Type>) {                \
+    return std::tuple{CF_DETAIL_FOR_EACH(CF_DETAIL_FIELD_INFO, Type, __VA_ARGS__)};        \
+  }                                                                                        \
+  [[maybe_unused]] constexpr std::string_view cf_type_name(::cf::detail::type_tag<Type>) { \
+    return ::cf::detail::unqualified_name(#Type);                                          \
+  }                                                                                        \
   static_assert(true, "require a semicolon after CF_PARAMS")
 
 // Artifact structs use the same reflection: CF_FIELDS(Result, scores, model) lists what

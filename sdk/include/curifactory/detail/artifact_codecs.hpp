@@ -3,6 +3,7 @@
 #pragma once
 
 #include <curifactory/artifact.hpp>
+#include <curifactory/ordered_map.hpp>
 
 #include <algorithm>
 #include <array>
@@ -304,6 +305,19 @@ struct codec<std::map<K, V, C, A>> {
     }
   }
   static void decode(const Decoder& d, std::map<K, V, C, A>& out) { detail::decode_map(d, out); }
+};
+
+// Entries in the map's own order, which is part of its value.
+template <class V>
+struct codec<ordered_map<V>> {
+  static void encode(Encoder& e, const ordered_map<V>& v) {
+    e.begin_map(v.size());
+    for (const auto& [key, item] : v) {
+      e.value(key);
+      e.value(item);
+    }
+  }
+  static void decode(const Decoder& d, ordered_map<V>& out) { detail::decode_map(d, out); }
 };
 
 // Entries are written in key order where keys can be ordered, so equal maps give equal bytes
