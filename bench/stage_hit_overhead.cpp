@@ -9,11 +9,12 @@
 // Each reports the counter `per_stage_call` (seconds per stage call of the run).
 //
 //   cf_bench_stage_hit [--plugin FILE] [--sets N] [--folder DIR] [Google Benchmark flags]
+#include "app/from_options.hpp"
+#include "app/prepared_run.hpp"
 #include "cache/artifact_cache.hpp"
 #include "cache/cacher_registry.hpp"
 #include "cli/options.hpp"
 #include "config/config.hpp"
-#include "engine/prepared_run.hpp"
 #include "engine/run_info.hpp"
 #include "engine/run_session.hpp"
 #include "params/param_sets.hpp"
@@ -108,7 +109,7 @@ struct Prepared {
       : config(load_config(project)),
         options(make_options()),
         plugin(plugin_file),
-        sets(select_param_sets(config, options, plugin)),
+        sets(select_param_sets(config, param_selection(options), plugin)),
         sets_json(join(sets)),
         cachers(default_cacher_folders(config.root, current_executable())) {}
 
@@ -143,7 +144,7 @@ Outcome run_once(const PreparedRun& run) {
   ArtifactCache cache(run.cache_folder, run.prefix, run.cachers);
   RunSession session(cache, make_run_info(run.options.experiment, run.command_line), run.settings,
                      [](cf_log_level, std::string_view) {});
-  const PassOutcome passes = run_passes(run, session, cache);
+  const PassOutcome passes = run_passes(runnable(run), session, cache);
   Outcome outcome;
   if (!passes.ok) outcome.error = passes.error;
   outcome.stage_calls = session.actions().size();

@@ -1,6 +1,5 @@
 #include "params/param_sets.hpp"
 
-#include "cli/options.hpp"
 #include "config/config.hpp"
 #include "params/param_hash.hpp"
 #include "params/selection.hpp"
@@ -197,14 +196,14 @@ std::string explicit_hash_problem(std::string_view hash) {
   return {};
 }
 
-std::vector<SelectedSet> select_param_sets(const Config& config, const RunOptions& options,
+std::vector<SelectedSet> select_param_sets(const Config& config, const ParamSelection& options,
                                            const LoadedPlugin& experiment) {
   const auto indices = parse_index_ranges(options.indices, "--indices");
   const auto global_indices = parse_index_ranges(options.global_indices, "--global-indices");
 
   std::vector<ParamsFile> files;
   for (const std::string& name :
-       options.params.empty() ? std::vector<std::string>{options.experiment} : options.params) {
+       options.files.empty() ? std::vector<std::string>{options.experiment} : options.files) {
     files.push_back(read_params_file(config, name));
   }
 

@@ -11,8 +11,17 @@
 namespace cf::host {
 
 struct Config;
-struct RunOptions;
 class LoadedPlugin;
+
+// Which sets a run takes: the -p files in order (none: the experiment's own), then -n names,
+// --indices inside each file and --global-indices in the combined list.
+struct ParamSelection {
+  std::string experiment;
+  std::vector<std::string> files;
+  std::vector<std::string> names;
+  std::vector<std::string> indices;
+  std::vector<std::string> global_indices;
+};
 
 struct SelectedSet {
   std::string params_file;  // the -p name it came from
@@ -45,7 +54,7 @@ HashedSet hash_normalized_set(std::string_view normalized, const std::string& pl
 std::string explicit_hash_problem(std::string_view hash);
 
 // Throws UserError naming the file, set and field for every bad input, before any stage runs.
-std::vector<SelectedSet> select_param_sets(const Config& config, const RunOptions& options,
+std::vector<SelectedSet> select_param_sets(const Config& config, const ParamSelection& selection,
                                            const LoadedPlugin& experiment);
 
 }  // namespace cf::host

@@ -1,6 +1,5 @@
 #include "plugin/module_name.hpp"
 
-#include "cli/options.hpp"
 #include "config/config.hpp"
 #include "plugin/discovery.hpp"
 #include "util/error.hpp"
@@ -97,12 +96,6 @@ std::string params_name(const Config& config, std::string_view argument) {
                     "rename one of the two");
   }
   return name;
-}
-
-RunOptions with_module_names(const Config& config, RunOptions options) {
-  options.experiment = experiment_name(config, options.experiment);
-  for (std::string& file : options.params) file = params_name(config, file);
-  return options;
 }
 
 }  // namespace cf::host

@@ -13,7 +13,6 @@
 namespace cf::host {
 
 struct Config;
-struct RunOptions;
 
 // A folder names can be taken in, as messages call it ("the params folder").
 struct NamedFolder {
@@ -34,8 +33,5 @@ std::string experiment_name(const Config& config, std::string_view argument);
 // The params file's name for `-p`. A path must be the file its name means: params/x.yaml next to
 // a params/x.so would read the plugin, so it is an error instead.
 std::string params_name(const Config& config, std::string_view argument);
-
-// `options` with its experiment and -p files as names.
-RunOptions with_module_names(const Config& config, RunOptions options);
 
 }  // namespace cf::host

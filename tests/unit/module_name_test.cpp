@@ -2,7 +2,7 @@
 // folders becomes the name of the file it points at, anything else is an error naming it.
 #include "plugin/module_name.hpp"
 
-#include "cli/options.hpp"
+#include "app/from_options.hpp"
 #include "config/config.hpp"
 #include "support/scratch_folder.hpp"
 #include "util/error.hpp"

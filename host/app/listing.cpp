@@ -1,4 +1,4 @@
-#include "plugin/listing.hpp"
+#include "app/listing.hpp"
 
 #include "config/config.hpp"
 #include "params/yaml_file.hpp"

@@ -1,8 +1,8 @@
-#include "engine/run_shares.hpp"
+#include "app/run_shares.hpp"
 
+#include "app/prepared_run.hpp"
 #include "cli/options.hpp"
 #include "config/config.hpp"
-#include "engine/prepared_run.hpp"
 #include "exec/parallel_children.hpp"
 #include "exec/process_end.hpp"
 #include "exec/slurm_job.hpp"

@@ -1,15 +1,16 @@
 // A recorded run: numbered in the store before anything runs, executed in a supervised child
 // (so even a crashing plugin leaves a status), logged to <logs>/<reference>.log, and with
 // --store-full copied into its own folder.
+#include "app/from_options.hpp"
+#include "app/notes_editor.hpp"
+#include "app/prepared_run.hpp"
+#include "app/run_notebook.hpp"
+#include "app/run_progress.hpp"
+#include "app/run_report.hpp"
+#include "app/run_shares.hpp"
 #include "cache/cacher_registry.hpp"
-#include "cli/notes_editor.hpp"
 #include "cli/options.hpp"
 #include "config/config.hpp"
-#include "engine/prepared_run.hpp"
-#include "engine/run_notebook.hpp"
-#include "engine/run_progress.hpp"
-#include "engine/run_report.hpp"
-#include "engine/run_shares.hpp"
 #include "exec/process_end.hpp"
 #include "exec/supervisor.hpp"
 #include "export/docker_export.hpp"
@@ -205,7 +206,7 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
   }
   PassOutcome outcome;
   try {
-    outcome = run_passes(run, session, cache, shares);
+    outcome = run_passes(runnable(run), session, cache, shares);
   } catch (const Interrupted& e) {
     outcome = {false,
                "experiment '" + run.options.experiment + "' stopped by " + interruption_name(e.signal) +

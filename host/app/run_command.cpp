@@ -1,10 +1,12 @@
-#include "engine/run_experiment.hpp"
+#include "app/run_command.hpp"
 
+#include "app/from_options.hpp"
+
+#include "app/prepared_run.hpp"
 #include "cache/artifact_cache.hpp"
 #include "cache/cacher_registry.hpp"
 #include "cli/options.hpp"
 #include "config/config.hpp"
-#include "engine/prepared_run.hpp"
 #include "engine/run_info.hpp"
 #include "engine/stage_declarations.hpp"
 #include "params/param_sets.hpp"
@@ -86,8 +88,6 @@ bool parallel_mode(const RunOptions& options) {
 }  // namespace
 
 int run_experiment(const Config& config, const RunOptions& given, const std::string& command_line) {
-  // Paths as shell completion gives them (experiments/heat.so, -p params/x.yaml) run as the names
-  // they stand for, so the store, logs and cache names are those of `heat` and `x`.
   const RunOptions options = with_module_names(config, given);
   if (options.slurm_args && !options.slurm && !config.slurm) {
     throw UserError("--slurm-args applies only to Slurm runs: add --slurm, or \"slurm\": true in " +
@@ -100,7 +100,7 @@ int run_experiment(const Config& config, const RunOptions& given, const std::str
   }
   const LoadedPlugin experiment(experiment_path);
   const cf_experiment_api& api = experiment.experiment();
-  const std::vector<SelectedSet> sets = select_param_sets(config, options, experiment);
+  const std::vector<SelectedSet> sets = select_param_sets(config, param_selection(options), experiment);
 
   if (options.hashes) {
     for (const auto& set : sets) std::cout << set.hash << ' ' << set.name << '\n';
@@ -118,14 +118,7 @@ int run_experiment(const Config& config, const RunOptions& given, const std::str
   const std::filesystem::path cache_folder =
       options.cache ? std::filesystem::absolute(*options.cache).lexically_normal() : config.cache_path;
 
-  SessionSettings settings;
-  settings.dag = !options.no_dag;
-  settings.dry = options.dry;
-  settings.dry_cache = options.dry_cache;
-  settings.lazy_all = options.lazy;
-  settings.ignore_lazy = options.ignore_lazy;
-  settings.overwrite.everything = options.overwrite;
-  settings.overwrite.stages.insert(options.overwrite_stages.begin(), options.overwrite_stages.end());
+  SessionSettings settings = session_settings(options);
   if (options.share_plan) settings.share = read_share_plan(*options.share_plan);
   for (const SelectedSet& set : sets) settings.handed_out.remember(set.hash, set.values_hash);
 

@@ -1,4 +1,4 @@
-#include "cli/notes_editor.hpp"
+#include "app/notes_editor.hpp"
 
 #include "util/error.hpp"
 #include "util/shell_quote.hpp"

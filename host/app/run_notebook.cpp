@@ -1,8 +1,8 @@
-#include "engine/run_notebook.hpp"
+#include "app/run_notebook.hpp"
 
+#include "app/prepared_run.hpp"
 #include "cli/options.hpp"
 #include "config/config.hpp"
-#include "engine/prepared_run.hpp"
 #include "export/notebook.hpp"
 #include "store/run_store.hpp"
 #include "util/error.hpp"

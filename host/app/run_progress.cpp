@@ -1,4 +1,4 @@
-#include "engine/run_progress.hpp"
+#include "app/run_progress.hpp"
 
 #include "cli/options.hpp"
 

@@ -1,4 +1,4 @@
-#include "engine/run_report.hpp"
+#include "app/run_report.hpp"
 
 #include "engine/run_session.hpp"
 #include "store/run_store.hpp"

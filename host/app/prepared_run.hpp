@@ -6,6 +6,7 @@
 #include "cache/artifact_cache.hpp"
 #include "cache/cacher_registry.hpp"
 #include "engine/run_info.hpp"
+#include "engine/run_passes.hpp"
 #include "engine/run_session.hpp"
 #include "log/run_log.hpp"
 #include "params/param_sets.hpp"
@@ -37,30 +38,12 @@ struct PreparedRun {
   SessionSettings settings;
 };
 
-// What the two passes of a run came to.
-struct PassOutcome {
-  bool ok = true;
-  std::string error;       // for the store and the console, without "error: "
-  int interrupted_by = 0;  // SIGINT or SIGTERM: the user stopped the run (status interrupted)
-};
-
-// What runs between the decisions and the real pass (a run's shares); its failure text, if any.
-using BeforeRealPass = std::function<std::optional<std::string>()>;
-
-// The map pass (DAG mode), the decisions, `before_real_pass`, the real pass, waiting for the
-// cache writes, and a summary line. Reports run()'s failure as an outcome, not an exception.
-PassOutcome run_passes(const PreparedRun& run, RunSession& session, ArtifactCache& cache,
-                       const BeforeRealPass& before_real_pass = {});
-
-// "run complete: N stage calls executed, M loaded from cache, K skipped"
-std::string run_summary(const RunSession& session);
+// The experiment's run() with the run's sets, for the engine's passes.
+RunnableExperiment runnable(const PreparedRun& run);
 
 // "; its log: logs/<reference>.log", or nothing for a run without a log file: the end of the
 // one console line that reports a failed run.
 std::string log_hint(const RunLog& log);
-
-// The console half of the log settings, from the display flags.
-LogSettings console_settings(const RunOptions& options);
 
 // "2 s", "0.5 s": a --stage-timeout for messages.
 std::string seconds_text(double seconds);
