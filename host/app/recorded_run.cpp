@@ -157,10 +157,8 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
   info.reference = stored.reference;
   info.timestamp = stored.timestamp;
   SessionHooks hooks;
-  hooks.stage_started = [&](const std::string& where, const std::string& set_name) {
-    channel.started(where);
-    log.set_context(set_name);
-  };
+  hooks.stage_starting = [&](const std::string& where) { channel.started(where); };
+  hooks.stage_started = [&](const std::string&, const std::string& set_name) { log.set_context(set_name); };
   hooks.stage_finished = [&](const std::string& where, double seconds, bool) {
     channel.finished();
     log.clear_context();
@@ -186,8 +184,8 @@ int execute(const PreparedRun& run, const StoredRun& stored, const std::filesyst
   } else if (runs_in_shares(run)) {
     shares = [&]() -> std::optional<std::string> {
       write_share_plan(share_plan_file(run, stored.reference),
-                       make_share_plan(info, run.settings.dag ? &session.graph() : nullptr, session.actions(),
-                                       session.forced()));
+                       make_share_plan(info, run.settings.dag ? &session.graph() : nullptr,
+                                       session.decisions(), session.forcing()));
       std::string failures;
       try {
         failures = run_shares(run, stored.reference, log);

@@ -39,7 +39,7 @@ std::vector<NotebookRecord> notebook_records(const RunSession& session, const st
     position[entry.id] = records.size();
     records.push_back(std::move(record));
   }
-  const auto& actions = session.actions();
+  const auto actions = session.actions();
   for (const StageNode& node : graph.stages()) {
     const auto at = position.find(node.call.record);
     if (at == position.end()) continue;

@@ -39,13 +39,13 @@ reports::RunReport build_run_report(const StoredRun& run, const RunSession* sess
   for (const RecordEntry& record : graph.records()) {
     report.records.push_back({record.id, record.set_name, record.hash(), record.input_records});
   }
-  const auto& actions = session->actions();
+  const auto& decisions = session->decisions();
   for (const StageNode& node : graph.stages()) {
     reports::StageView view;
     view.id = node.id;
     view.record = node.call.record;
     view.name = node.call.name;
-    view.action = node.id < actions.size() ? action_name(actions[node.id]) : "execute";
+    view.action = node.id < decisions.size() ? action_name(decisions[node.id].action) : "execute";
     view.inputs = node.call.inputs;
     for (std::size_t i = 0; i < node.call.outputs.size(); ++i) {
       const OutputSpec& spec = node.call.outputs[i];

@@ -97,9 +97,11 @@ std::string run_local_shares(const PreparedRun& run, const std::string& referenc
     children.push_back(
         {range_text(range), share_arguments(run, range, plan), share_log(run, reference, range)});
   }
-  log.log(CF_LOG_INFO, "running " + std::to_string(children.size()) + " parallel processes");
   std::string failures;
-  for (const ParallelOutcome& outcome : run_parallel_children(current_executable(), children)) {
+  const auto started = [&] {
+    log.log(CF_LOG_INFO, "running " + std::to_string(children.size()) + " parallel processes");
+  };
+  for (const ParallelOutcome& outcome : run_parallel_children(current_executable(), children, started)) {
     if (!outcome.failed()) continue;
     log.file_only(CF_LOG_ERROR, outcome.describe());  // the run's one error line lists them all
     failures += (failures.empty() ? "" : "; ") + outcome.describe();

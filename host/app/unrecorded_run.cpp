@@ -51,9 +51,7 @@ int unrecorded_passes(const PreparedRun& run, const LogSettings& settings, const
   SessionHooks hooks;
   progress.attach(hooks, log);
   if (channel != nullptr) {
-    hooks.stage_started = [channel](const std::string& where, const std::string&) {
-      channel->started(where);
-    };
+    hooks.stage_starting = [channel](const std::string& where) { channel->started(where); };
     hooks.stage_finished = [channel](const std::string&, double, bool) { channel->finished(); };
   }
   hooks.failure_detail = [&](cf_log_level level, std::string_view message) { log.file_only(level, message); };

@@ -37,7 +37,7 @@ std::string output_status(const RunSession& session, const StageNode& node, std:
 
 void print_map(const RunSession& session, std::ostream& out) {
   const StageGraph& graph = session.graph();
-  const auto& actions = session.actions();
+  const auto& decisions = session.decisions();
   std::vector<std::vector<std::size_t>> stages_of(graph.records().size());
   for (const StageNode& node : graph.stages()) stages_of[node.call.record].push_back(node.id);
 
@@ -51,7 +51,8 @@ void print_map(const RunSession& session, std::ostream& out) {
     out << "\n";
     for (const std::size_t id : stages_of[record.id]) {
       const StageNode& node = graph.stages()[id];
-      out << "  " << node.call.name << ": " << action_name(actions[id]) << "\n";
+      out << "  " << node.call.name << ": " << action_name(decisions[id].action) << " ("
+          << reason_text(decisions[id]) << ")\n";
       for (const auto& input : node.call.inputs) {
         out << "    input " << input;
         if (node.call.aggregate) out << " (from records " << join_ids(node.call.input_records) << ")";
@@ -69,7 +70,7 @@ void print_map(const RunSession& session, std::ostream& out) {
   std::size_t executing = 0;
   std::string list;
   for (const StageNode& node : graph.stages()) {
-    if (actions[node.id] != StageAction::execute) continue;
+    if (decisions[node.id].action != StageAction::execute) continue;
     ++executing;
     list += "\n  " + node.call.name + " on record " + std::to_string(node.call.record);
   }

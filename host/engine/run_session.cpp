@@ -1,115 +1,14 @@
 #include "engine/run_session.hpp"
 
-#include "cache/atomic_file.hpp"
 #include "cache/cache_metadata.hpp"
 #include "cache/cacher_registry.hpp"
+#include "engine/stage_call_decoding.hpp"
 #include "params/param_sets.hpp"
 #include "util/error.hpp"
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include <algorithm>
-#include <exception>
 
 namespace cf::host {
-namespace {
-
-std::string json_string(const std::string& text) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-  return {buffer.GetString(), buffer.GetSize()};
-}
-
-}  // namespace
-
-// The default binary cacher: what --lazy (and a lazy output without a cacher) falls back to.
-constexpr const char* kDefaultCacher = "raw";
-
-// Turns each C callback into a member call; no exception leaves through the C ABI.
-struct SessionCallbacks {
-  static RunSession& session(void* ctx) { return *static_cast<RunSession*>(ctx); }
-
-  template <class Fn>
-  static cf_status guarded(cf_sink error, Fn&& fn) noexcept {
-    try {
-      fn();
-      return CF_OK;
-    } catch (const std::exception& e) {
-      const std::string_view text = e.what();
-      if (error.write != nullptr) error.write(error.ctx, text.data(), text.size());
-    } catch (...) {
-      if (error.write != nullptr) error.write(error.ctx, "unknown host failure", 20);
-    }
-    return CF_ERROR;
-  }
-
-  static void log(void* ctx, cf_log_level level, cf_str message) {
-    try {
-      // run() says everything twice in DAG mode; the real pass is the one that counts.
-      if (session(ctx).pass_ == RunSession::Pass::map) return;
-      session(ctx).log_(level, std::string_view(message.data, message.size));
-    } catch (...) {
-      // A log line that cannot be written must not take the run down.
-    }
-  }
-  static cf_status record_create(void* ctx, cf_str params, uint64_t* record, cf_sink hash, cf_sink error) {
-    return guarded(error, [&] {
-      *record = session(ctx).create_record({params.data, params.size}, std::nullopt);
-      write_hash(ctx, *record, hash);
-    });
-  }
-  static cf_status record_copy(void* ctx, uint64_t source, cf_str params, uint64_t* record, cf_sink hash,
-                               cf_sink error) {
-    return guarded(error, [&] {
-      *record = session(ctx).create_record({params.data, params.size}, source);
-      write_hash(ctx, *record, hash);
-    });
-  }
-  static void write_hash(void* ctx, uint64_t record, cf_sink hash) {
-    const std::string& text = session(ctx).building().record(record).params_hash;
-    if (hash.write != nullptr && !text.empty()) hash.write(hash.ctx, text.data(), text.size());
-  }
-  static cf_status record_set(void* ctx, uint64_t record, cf_str artifact, cf_sink error) {
-    return guarded(error, [&] { session(ctx).set_artifact(record, {artifact.data, artifact.size}); });
-  }
-  static cf_status stage_begin(void* ctx, uint64_t record, const cf_stage_decl* decl, cf_stage_plan* plan,
-                               cf_sink error) {
-    return guarded(error, [&] {
-      if (decl == nullptr || plan == nullptr || decl->struct_size < sizeof(cf_stage_decl) ||
-          plan->struct_size < sizeof(cf_stage_plan)) {
-        throw UserError("the plugin declared a stage with a malformed structure (SDK and host disagree)");
-      }
-      session(ctx).begin_stage(record, *decl, *plan);
-    });
-  }
-  static cf_status stage_output(void* ctx, uint64_t stage, size_t output, cf_str artifact, cf_sink error) {
-    return guarded(error, [&] { session(ctx).take_output(stage, output, {artifact.data, artifact.size}); });
-  }
-  static cf_status artifact_load(void* ctx, uint64_t stage, size_t output, cf_sink out, cf_sink error) {
-    return guarded(error, [&] { session(ctx).load_output(stage, output, out); });
-  }
-  static cf_status artifact_size_hint(void* ctx, uint64_t stage, size_t output, uint64_t* size,
-                                      cf_sink error) {
-    return guarded(error, [&] {
-      if (size == nullptr)
-        throw UserError("the plugin asked for an artifact's size without a place to put it");
-      *size = session(ctx).output_size_hint(stage, output);
-    });
-  }
-  static cf_status stage_end(void* ctx, uint64_t stage, cf_str failure, cf_sink error) {
-    return guarded(error, [&] { session(ctx).end_stage(stage, {failure.data, failure.size}); });
-  }
-  static cf_status report(void* ctx, uint64_t stage, cf_str kind, cf_str name, cf_str group, cf_str payload,
-                          cf_sink error) {
-    return guarded(error, [&] {
-      session(ctx).add_reportable(stage, {kind.data, kind.size}, {name.data, name.size},
-                                  {group.data, group.size}, {payload.data, payload.size});
-    });
-  }
-};
 
 RunSession::RunSession(ArtifactCache& cache, RunInfo run, SessionSettings settings, LogFunction log,
                        SessionHooks hooks)
@@ -118,21 +17,14 @@ RunSession::RunSession(ArtifactCache& cache, RunInfo run, SessionSettings settin
       settings_(std::move(settings)),
       log_(std::move(log)),
       hooks_(std::move(hooks)),
-      hashes_(settings_.handed_out) {
-  api_.struct_size = sizeof(cf_host_api);
-  api_.abi_version = CF_ABI_VERSION;
-  api_.ctx = this;
-  api_.log = &SessionCallbacks::log;
-  api_.flags = 0;
-  api_.record_create = &SessionCallbacks::record_create;
-  api_.record_copy = &SessionCallbacks::record_copy;
-  api_.record_set = &SessionCallbacks::record_set;
-  api_.stage_begin = &SessionCallbacks::stage_begin;
-  api_.stage_output = &SessionCallbacks::stage_output;
-  api_.artifact_load = &SessionCallbacks::artifact_load;
-  api_.stage_end = &SessionCallbacks::stage_end;
-  api_.report = &SessionCallbacks::report;
-  api_.artifact_size_hint = &SessionCallbacks::artifact_size_hint;
+      api_(host_api_for(*this)),
+      reportables_(cache),
+      hashes_(settings_.handed_out) {}
+
+void RunSession::plugin_log(cf_log_level level, std::string_view message) {
+  // run() says everything twice in DAG mode; the real pass is the one that counts.
+  if (pass_ == Pass::map) return;
+  log_(level, message);
 }
 
 void RunSession::start_map_pass() {
@@ -143,7 +35,6 @@ void RunSession::start_map_pass() {
 
 void RunSession::plan() {
   cached_.assign(map_graph_.stages().size(), std::nullopt);
-  by_share_.assign(map_graph_.stages().size(), false);
   if (settings_.share && settings_.share->executes) {
     // A share does not decide: the run's plan did, once, before any share started.
     const auto& executes = *settings_.share->executes;
@@ -152,18 +43,18 @@ void RunSession::plan() {
       return share_key(node.record_hash, node.call.name);
     };
     computable_ = share_computable(map_graph_);
-    actions_ = plan_share(map_graph_, computable_,
-                          [&](std::size_t stage) { return executes.contains(key_of(stage)); });
-    forced_.assign(map_graph_.stages().size(), false);
-    for (std::size_t i = 0; i < forced_.size(); ++i) {
+    decisions_ = plan_share(map_graph_, computable_,
+                            [&](std::size_t stage) { return executes.contains(key_of(stage)); });
+    forcing_.assign(map_graph_.stages().size(), Forcing{});
+    for (std::size_t i = 0; i < forcing_.size(); ++i) {
       const auto it = executes.find(key_of(i));
-      forced_[i] = it != executes.end() && it->second;
+      forcing_[i].forced = it != executes.end() && it->second;
     }
   } else {
-    forced_ = forced_stages(map_graph_, settings_.overwrite);
-    actions_ = plan_dag(map_graph_, forced_, [this](std::size_t stage) { return fully_cached(stage); });
+    forcing_ = forced_stages(map_graph_, settings_.overwrite);
+    decisions_ = plan_dag(map_graph_, forcing_, [this](std::size_t stage) { return cache_state(stage); });
   }
-  if (hooks_.planned) hooks_.planned(map_graph_, actions_);
+  if (hooks_.planned) hooks_.planned(map_graph_, actions());
 }
 
 void RunSession::start_real_pass() {
@@ -171,16 +62,24 @@ void RunSession::start_real_pass() {
   api_.flags = 0;
   real_graph_ = StageGraph();
   if (!settings_.dag) {
-    actions_.clear();
-    forced_.clear();
+    decisions_.clear();
+    forcing_.clear();
     cached_.clear();
     computable_.clear();
-    by_share_.clear();
   }
 }
 
+std::vector<StageAction> RunSession::actions() const {
+  std::vector<StageAction> actions;
+  actions.reserve(decisions_.size());
+  for (const StageDecision& decision : decisions_) actions.push_back(decision.action);
+  return actions;
+}
+
 std::size_t RunSession::executed_by_shares() const {
-  return static_cast<std::size_t>(std::count(by_share_.begin(), by_share_.end(), true));
+  return static_cast<std::size_t>(
+      std::count_if(decisions_.begin(), decisions_.end(),
+                    [](const StageDecision& d) { return d.reason == DecisionReason::executed_by_share; }));
 }
 
 void RunSession::finish_real_pass() const {
@@ -234,64 +133,12 @@ std::size_t RunSession::create_record(std::string_view params_json, std::optiona
   return id;
 }
 
+std::string RunSession::record_params_hash(std::size_t record) const {
+  return pass_ == Pass::map ? map_graph_.record(record).params_hash : real_graph_.record(record).params_hash;
+}
+
 void RunSession::set_artifact(std::size_t record, std::string_view artifact) {
   building().set_artifact(record, std::string(artifact));
-}
-
-OutputSpec RunSession::read_output(const cf_output_decl& output, const std::string& where) const {
-  OutputSpec spec;
-  spec.name.assign(output.name.data, output.name.size);
-  spec.cacher.assign(output.cacher.data, output.cacher.size);
-  spec.options_json.assign(output.options_json.data, output.options_json.size);
-  if (spec.options_json.empty()) spec.options_json = "{}";
-  const std::string here = where + ", output '" + spec.name + "'";
-
-  rapidjson::Document options;
-  options.Parse(spec.options_json.c_str());
-  if (options.HasParseError() || !options.IsObject())
-    throw UserError(here + ": cacher options are not a JSON object");
-  if (const auto subdir = options.FindMember("subdir"); subdir != options.MemberEnd()) {
-    if (!subdir->value.IsString()) throw UserError(here + ": cacher option 'subdir' must be a string");
-    spec.subdir = subdir->value.GetString();
-    const std::filesystem::path path(spec.subdir);
-    bool escapes = path.is_absolute();
-    for (const auto& part : path) escapes = escapes || part == "..";
-    if (escapes) throw UserError(here + ": cacher option 'subdir' must stay inside the cache folder");
-    // The folder is the host's business; the cacher sees only its own options.
-    options.RemoveMember("subdir");
-  }
-  rapidjson::StringBuffer cacher_options;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(cacher_options);
-  options.Accept(writer);
-  spec.cacher_options_json.assign(cacher_options.GetString(), cacher_options.GetSize());
-
-  const bool wants_lazy = output.lazy != 0 || settings_.lazy_all;
-  if (wants_lazy && spec.cacher.empty() && !settings_.ignore_lazy) spec.cacher = kDefaultCacher;
-  spec.lazy = wants_lazy && !settings_.ignore_lazy;
-  if (!spec.cacher.empty() && !cache_.cachers().has(spec.cacher)) {
-    std::string available;
-    for (const auto& name : cache_.cachers().names()) available += (available.empty() ? "" : ", ") + name;
-    throw UserError(here + " names cacher '" + spec.cacher + "', which is not installed (available: " +
-                    (available.empty() ? "none" : available) + ")");
-  }
-  return spec;
-}
-
-StageCall RunSession::read_call(std::size_t record, const cf_stage_decl& decl) const {
-  StageCall call;
-  call.record = record;
-  call.name.assign(decl.name.data, decl.name.size);
-  call.aggregate = (decl.flags & CF_STAGE_AGGREGATE) != 0;
-  call.suppress_missing_inputs = (decl.flags & CF_STAGE_SUPPRESS_MISSING_INPUTS) != 0;
-  const StageGraph& graph = pass_ == Pass::map ? map_graph_ : real_graph_;
-  const std::string where = describe_call(call, graph.record(record));
-  for (std::size_t i = 0; i < decl.input_count; ++i)
-    call.inputs.emplace_back(decl.inputs[i].data, decl.inputs[i].size);
-  for (std::size_t i = 0; i < decl.output_count; ++i)
-    call.outputs.push_back(read_output(decl.outputs[i], where));
-  for (std::size_t i = 0; i < decl.input_record_count; ++i)
-    call.input_records.push_back(decl.input_records[i]);
-  return call;
 }
 
 void RunSession::check_same_as_map(const StageCall& call, std::size_t id) const {
@@ -322,38 +169,44 @@ void RunSession::check_same_as_map(const StageCall& call, std::size_t id) const 
   }
 }
 
-bool RunSession::fully_cached(std::size_t stage) {
-  if (stage < cached_.size() && cached_[stage]) return *cached_[stage];
+CallCacheState RunSession::cache_state(std::size_t stage, bool fresh) {
+  if (!fresh && stage < cached_.size() && cached_[stage]) return *cached_[stage];
   const StageNode& node = graph().stages()[stage];
-  // A record whose hash says nothing about its inputs never reads the cache (SEMANTICS.md).
-  bool cached = !node.call.outputs.empty() && node.reusable;
-  for (std::size_t i = 0; cached && i < node.call.outputs.size(); ++i) {
-    if (node.call.outputs[i].cacher.empty()) {
-      cached = false;
-      break;
-    }
+  CallCacheState state;
+  state.kind = CallCacheState::Kind::cached;
+  for (std::size_t i = 0; i < node.call.outputs.size(); ++i) {
     const CacheStatus found = status(stage, i);
+    if (found.state == CacheState::valid) {
+      if (i == 0) state.detail = found.run_reference;
+      continue;
+    }
+    state.output = node.call.outputs[i].name;
     if (found.state == CacheState::corrupt) {
       log(CF_LOG_WARNING, "cache file " + location(stage, i).data.string() + " is corrupt (" + found.problem +
                               "); " + describe_call(node.call, graph().record(node.call.record)) +
                               " will be recomputed");
+      state.kind = CallCacheState::Kind::damaged;
+      state.detail = found.problem;
+    } else {
+      state.kind = CallCacheState::Kind::not_cached;
+      state.detail.clear();
     }
-    cached = found.state == CacheState::valid;
+    break;
   }
   if (cached_.size() <= stage) cached_.resize(stage + 1);
-  cached_[stage] = cached;
-  return cached;
+  cached_[stage] = state;
+  return state;
 }
 
-StageAction RunSession::decide_now(const StageNode& node) {
-  if (forced_.size() <= node.id) forced_.resize(node.id + 1, false);
-  forced_[node.id] = is_forced(node, settings_.overwrite, forced_);
+StageDecision RunSession::decide_now(const StageNode& node) {
+  if (forcing_.size() <= node.id) forcing_.resize(node.id + 1);
+  forcing_[node.id] = forcing_of(node, settings_.overwrite, forcing_);
   if (settings_.share) {
     if (computable_.size() <= node.id) computable_.resize(node.id + 1, false);
     computable_[node.id] = share_may_compute(node, real_graph_.record(node.call.record), computable_);
-    if (!computable_[node.id]) return StageAction::skip;  // the final run's work
+    if (!computable_[node.id]) return {StageAction::skip, DecisionReason::not_this_share, ""};
   }
-  return forced_[node.id] || !fully_cached(node.id) ? StageAction::execute : StageAction::load;
+  return decide_needed(node, forcing_[node.id], [&] { return cache_state(node.id); });
 }
 
 bool RunSession::produced_by_this_run(const StageNode& node) const {
@@ -365,49 +218,44 @@ bool RunSession::produced_by_this_run(const StageNode& node) const {
   return true;
 }
 
-StageAction RunSession::settle(const StageNode& node, StageAction planned, bool& by_share) {
-  by_share = false;
-  if (planned == StageAction::skip || !node.reusable) return planned;
-  const std::size_t id = node.id;
+StageDecision RunSession::settle_now(const StageNode& node, const StageDecision& planned) {
+  if (planned.action == StageAction::skip || !node.reusable) return planned;
   const std::string key = share_key(node.record_hash, node.call.name);
   const bool caches_something = std::any_of(node.call.outputs.begin(), node.call.outputs.end(),
                                             [](const OutputSpec& output) { return !output.cacher.empty(); });
   // Another run or share may be computing the same outputs (same record hash): wait for it,
   // then take its files instead of computing them a second time.
   std::shared_ptr<FileLock> lock;
-  if (planned == StageAction::execute && writes_cache() && caches_something)
+  if (planned.action == StageAction::execute && writes_cache() && caches_something)
     lock = std::make_shared<FileLock>(cache_.lock_file(), cache_.lock_key(node.record_hash, node.call.name));
 
+  SinceThePlan since;
+  since.in_a_share = settings_.share.has_value();
+  since.dag = settings_.dag;
+  since.forced = node.id < forcing_.size() && forcing_[node.id].forced;
   const bool maybe_ours = settings_.share || shares_ran_ || done_.contains(key);
-  if (maybe_ours && produced_by_this_run(node)) {
-    // The first call of the final run with this identity is the one a serial run executes;
-    // any later one loads, as a serial run's second call with the same hash does.
-    const bool first = done_.insert(key).second;
-    if (first && !settings_.share && (planned == StageAction::execute || !settings_.dag)) {
-      by_share = true;
-      return StageAction::execute;
-    }
-    return StageAction::load;
+  since.written_by_this_run = maybe_ours && produced_by_this_run(node);
+  if (since.written_by_this_run) {
+    since.first_of_its_identity = done_.insert(key).second;
+  } else if (lock && !since.forced) {
+    since.written_meanwhile = cache_state(node.id, true).kind == CallCacheState::Kind::cached;
   }
-  const bool forced = id < forced_.size() && forced_[id];
-  if (lock && !forced) {
-    if (id < cached_.size()) cached_[id].reset();
-    if (fully_cached(id)) {
-      log(CF_LOG_DEBUG, describe_call(node.call, building().record(node.call.record)) +
-                            ": computed meanwhile by another process");
-      return StageAction::load;
-    }
+  const StageDecision settled = settle(planned, since);
+  if (settled.reason == DecisionReason::computed_meanwhile) {
+    log(CF_LOG_DEBUG, describe_call(node.call, building().record(node.call.record)) +
+                          ": computed meanwhile by another process");
   }
-  if (planned == StageAction::execute) {
+  if (settled.action == StageAction::execute && settled.reason != DecisionReason::executed_by_share) {
     done_.insert(key);
-    if (lock) locks_[id] = std::move(lock);
+    if (lock) locks_[node.id] = std::move(lock);
   }
-  return planned;
+  return settled;
 }
 
 void RunSession::begin_stage(std::size_t record, const cf_stage_decl& decl, cf_stage_plan& plan) {
-  StageCall call = read_call(record, decl);
   StageGraph& graph = building();
+  StageCall call = decode_stage_call(graph.record(record), decl,
+                                     {cache_.cachers(), settings_.lazy_all, settings_.ignore_lazy});
   // Compared before the inputs are resolved, so a diverging run() is reported as such rather
   // than as whatever input it then lacks.
   if (pass_ == Pass::real && settings_.dag) check_same_as_map(call, graph.stages().size());
@@ -422,16 +270,14 @@ void RunSession::begin_stage(std::size_t record, const cf_stage_decl& decl, cf_s
     return;
   }
 
-  bool by_share = false;
-  const StageAction action = settle(node, settings_.dag ? actions_[id] : decide_now(node), by_share);
+  const StageDecision decision = settle_now(node, settings_.dag ? decisions_[id] : decide_now(node));
   if (settings_.dag) {
-    actions_[id] = action;
+    decisions_[id] = decision;
   } else {
-    actions_.push_back(action);
+    decisions_.push_back(decision);
   }
-  if (by_share_.size() <= id) by_share_.resize(id + 1, false);
-  by_share_[id] = by_share;
-  const StageAction done = by_share ? StageAction::load : action;  // what happens here and now
+  const bool by_share = decision.reason == DecisionReason::executed_by_share;
+  const StageAction done = by_share ? StageAction::load : decision.action;  // what happens here and now
   plan.action = done == StageAction::execute ? CF_STAGE_EXECUTE
                 : done == StageAction::load  ? CF_STAGE_LOAD
                                              : CF_STAGE_SKIP;
@@ -441,13 +287,15 @@ void RunSession::begin_stage(std::size_t record, const cf_stage_decl& decl, cf_s
   }
   const std::string where = describe_call(node.call, graph.record(node.call.record));
   if (hooks_.stage_decided) hooks_.stage_decided(node, done);
+  auto warn = [this](cf_log_level level, const std::string& message) { log(level, message); };
   if (by_share) {
     log(CF_LOG_INFO, where + ": executed by a share of this run, loaded");
-    load_reportables(node);
+    reportables_.load(node, where, writes_cache(), warn);
     return;
   }
-  switch (action) {
+  switch (decision.action) {
     case StageAction::execute:
+      if (hooks_.stage_starting) hooks_.stage_starting(where);
       log(CF_LOG_INFO, where + ": executing");
       if (started_.size() <= id) started_.resize(id + 1);
       started_[id] = std::chrono::steady_clock::now();
@@ -455,10 +303,10 @@ void RunSession::begin_stage(std::size_t record, const cf_stage_decl& decl, cf_s
       break;
     case StageAction::load:
       log(CF_LOG_INFO, where + ": loaded from cache");
-      load_reportables(node);
+      reportables_.load(node, where, writes_cache(), warn);
       break;
     case StageAction::skip:
-      log(CF_LOG_DEBUG, where + ": skipped (no goal needs it)");
+      log(CF_LOG_DEBUG, where + ": skipped (" + reason_text(decision) + ")");
       break;
   }
 }
@@ -531,7 +379,7 @@ void RunSession::end_stage(std::size_t stage, std::string_view failure) {
   }
   if (hooks_.stage_ended) hooks_.stage_ended(node, !failure.empty());
   if (failure.empty()) {
-    if (writes_cache()) save_reportables(node);
+    if (writes_cache()) reportables_.save(node);
     return;
   }
   const std::string message = where + " failed: " + std::string(failure);
@@ -546,134 +394,8 @@ void RunSession::end_stage(std::size_t stage, std::string_view failure) {
 void RunSession::add_reportable(std::size_t stage, std::string kind, std::string name, std::string group,
                                 std::string payload_json) {
   const StageNode& node = real_node(stage);
-  const std::string where = describe_call(node.call, real_graph_.record(node.call.record));
-  static const std::set<std::string, std::less<>> kKinds = {"json",  "table", "line_plot",
-                                                            "image", "html",  "text"};
-  if (!kKinds.contains(kind))
-    throw UserError(where + ": reportable '" + name + "' has unknown kind '" + kind + "'");
-  if (name.empty() || name.find_first_of("/\\") != std::string::npos) {
-    throw UserError(where + ": a reportable needs a name without '/' or '\\', got '" + name + "'");
-  }
-  rapidjson::Document payload;
-  payload.Parse(payload_json.c_str());
-  if (payload.HasParseError() || !payload.IsObject()) {
-    throw UserError(where + ": reportable '" + name + "' sent a malformed payload");
-  }
-  if (kind == "image") {
-    const auto path = payload.FindMember("path");
-    if (path == payload.MemberEnd() || !path->value.IsString() ||
-        !std::filesystem::is_regular_file(path->value.GetString())) {
-      throw UserError(
-          where + ": image reportable '" + name + "': no such file " +
-          (path != payload.MemberEnd() && path->value.IsString() ? path->value.GetString() : "?"));
-    }
-    // A copy in the cache, so the report (and a later cache hit) survive the original's deletion.
-    const std::filesystem::path original = path->value.GetString();
-    const auto folder = cache_.reportables_folder(node.record_hash, node.call.name);
-    if (writes_cache() && original.parent_path() != folder) {
-      const auto copy = folder / (name + original.extension().string());
-      write_file_atomically(copy, [&](const std::filesystem::path& temporary) {
-        std::filesystem::copy_file(original, temporary, std::filesystem::copy_options::overwrite_existing);
-      });
-      payload_json = R"({"path":)" + json_string(copy.string()) + "}";
-    }
-  }
-  std::string qualified = std::to_string(node.call.record) + "_" + node.call.name + "_" + name;
-  for (int n = 2; qualified_names_.contains(qualified); ++n) {
-    qualified =
-        std::to_string(node.call.record) + "_" + node.call.name + "_" + name + "_" + std::to_string(n);
-  }
-  qualified_names_.insert(qualified);
-  reportables_of_stage_[stage].push_back(reportables_.size());
-  reportables_.push_back(reports::Reportable{std::move(name), std::move(qualified), std::move(group),
-                                             node.call.name, node.call.record, std::move(kind),
-                                             std::move(payload_json)});
-}
-
-void RunSession::save_reportables(const StageNode& node) {
-  const auto found = reportables_of_stage_.find(node.id);
-  if (found == reportables_of_stage_.end()) return;
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-  w.StartArray();
-  for (const std::size_t index : found->second) {
-    const reports::Reportable& item = reportables_[index];
-    w.StartObject();
-    w.Key("name");
-    w.String(item.name.c_str());
-    w.Key("group");
-    w.String(item.group.c_str());
-    w.Key("kind");
-    w.String(item.kind.c_str());
-    w.Key("payload");
-    if (item.kind == "image") {
-      // Relative to the cache folder, so a cache that moves (a full store's artifacts) keeps it.
-      rapidjson::Document payload;
-      payload.Parse(item.payload_json.c_str());
-      const std::filesystem::path path = payload["path"].GetString();
-      const std::string relative = path.lexically_relative(cache_.folder()).string();
-      w.StartObject();
-      w.Key("path");
-      w.String(relative.c_str());
-      w.EndObject();
-    } else {
-      w.RawValue(item.payload_json.data(), item.payload_json.size(), rapidjson::kObjectType);
-    }
-    w.EndObject();
-  }
-  w.EndArray();
-  write_text_atomically(cache_.reportables_file(node.record_hash, node.call.name),
-                        std::string_view(buffer.GetString(), buffer.GetSize()));
-}
-
-void RunSession::load_reportables(const StageNode& node) {
-  const auto file = cache_.reportables_file(node.record_hash, node.call.name);
-  if (!std::filesystem::is_regular_file(file)) return;
-  rapidjson::Document saved;
-  const std::string text = read_file(file);
-  saved.Parse(text.data(), text.size());
-  if (saved.HasParseError() || !saved.IsArray()) {
-    log(CF_LOG_WARNING, file.string() + ": unreadable reportables, not shown in the report");
-    return;
-  }
-  for (const auto& item : saved.GetArray()) {
-    if (!item.IsObject() || !item.HasMember("name") || !item.HasMember("kind") || !item.HasMember("payload"))
-      continue;
-    rapidjson::StringBuffer payload;
-    rapidjson::Writer<rapidjson::StringBuffer> w(payload);
-    if (std::string_view(item["kind"].GetString()) == "image" && item["payload"].IsObject() &&
-        item["payload"].HasMember("path") && item["payload"]["path"].IsString()) {
-      const std::string path =
-          (cache_.folder() / item["payload"]["path"].GetString()).lexically_normal().string();
-      w.StartObject();
-      w.Key("path");
-      w.String(path.c_str());
-      w.EndObject();
-    } else {
-      item["payload"].Accept(w);
-    }
-    try {
-      add_reportable(node.id, item["kind"].GetString(), item["name"].GetString(),
-                     item.HasMember("group") && item["group"].IsString() ? item["group"].GetString() : "",
-                     std::string(payload.GetString(), payload.GetSize()));
-    } catch (const UserError& e) {
-      log(CF_LOG_WARNING, std::string("a cached reportable is not shown: ") + e.what());
-    }
-  }
-}
-
-std::vector<std::filesystem::path> RunSession::reportable_files() const {
-  std::vector<std::filesystem::path> files;
-  for (const auto& [stage, indices] : reportables_of_stage_) {
-    const StageNode& node = real_graph_.stages()[stage];
-    const auto file = cache_.reportables_file(node.record_hash, node.call.name);
-    if (std::filesystem::is_regular_file(file)) files.push_back(file);
-    const auto folder = cache_.reportables_folder(node.record_hash, node.call.name);
-    std::error_code ignored;
-    for (const auto& entry : std::filesystem::directory_iterator(folder, ignored))
-      files.push_back(entry.path());
-  }
-  return files;
+  reportables_.add(node, describe_call(node.call, real_graph_.record(node.call.record)), writes_cache(),
+                   std::move(kind), std::move(name), std::move(group), std::move(payload_json));
 }
 
 std::string RunSession::preview(std::size_t stage, std::size_t output) const {
@@ -688,8 +410,8 @@ std::string RunSession::preview(std::size_t stage, std::size_t output) const {
 std::vector<UsedArtifact> RunSession::used_artifacts() const {
   std::vector<UsedArtifact> used;
   for (const StageNode& node : real_graph_.stages()) {
-    if (node.id >= actions_.size() || actions_[node.id] == StageAction::skip) continue;
-    const bool produced = actions_[node.id] == StageAction::execute && writes_cache();
+    if (node.id >= decisions_.size() || decisions_[node.id].action == StageAction::skip) continue;
+    const bool produced = decisions_[node.id].action == StageAction::execute && writes_cache();
     for (std::size_t i = 0; i < node.call.outputs.size(); ++i) {
       if (node.call.outputs[i].cacher.empty()) continue;
       used.push_back(UsedArtifact{location(node.id, i), node.call.name, node.call.record,

@@ -1,14 +1,18 @@
-// One run of an experiment as the plugin sees the host: the cf_host_api it calls back into.
-// It builds the stage graph as run() declares records and stages, makes every cache decision,
-// saves outputs through the cache and serves loads, for the map pass and the real pass.
+// One run of an experiment as the plugin sees the host: what its cf_host_api callbacks reach
+// (engine/host_api_adapter). It builds the stage graph as run() declares records and stages,
+// takes each call's decision from engine/stage_decisions, saves outputs through the cache and
+// serves loads, for the map pass and the real pass; stage declarations are decoded by
+// engine/stage_call_decoding and reportables kept by engine/stage_reportables.
 #pragma once
 
 #include "cache/artifact_cache.hpp"
 #include "cache/file_lock.hpp"
+#include "engine/host_api_adapter.hpp"
 #include "engine/run_info.hpp"
 #include "engine/share_plan.hpp"
 #include "engine/stage_decisions.hpp"
 #include "engine/stage_graph.hpp"
+#include "engine/stage_reportables.hpp"
 #include "params/hash_ledger.hpp"
 #include "report_model.hpp"
 
@@ -47,6 +51,10 @@ using LogFunction = std::function<void(cf_log_level, std::string_view)>;
 // What the run around a session wants to hear about executing stages: progress for the
 // supervisor, the log's "[set name]" context, timing.
 struct SessionHooks {
+  // A stage is about to execute: called before its "executing" line, so whoever watches from
+  // outside (the supervisor) knows which stage ran by the time anything says it did.
+  std::function<void(const std::string& where)> stage_starting;
+  // It executes now: after the line (the log's context for what the stage logs starts here).
   std::function<void(const std::string& where, const std::string& set_name)> stage_started;
   std::function<void(const std::string& where, double seconds, bool failed)> stage_finished;
   // For progress displays. DAG mode: the map pass's graph and what each of its stage calls will
@@ -69,7 +77,7 @@ struct UsedArtifact {
   bool produced = false;
 };
 
-class RunSession {
+class RunSession final : private HostCalls {
  public:
   RunSession(ArtifactCache& cache, RunInfo run, SessionSettings settings, LogFunction log,
              SessionHooks hooks = {});
@@ -94,11 +102,13 @@ class RunSession {
 
   // The graph decisions are made on: the map pass's in DAG mode, else the real pass's.
   const StageGraph& graph() const { return settings_.dag ? map_graph_ : real_graph_; }
-  const std::vector<StageAction>& actions() const { return actions_; }
-  const std::vector<bool>& forced() const { return forced_; }
+  // Per stage call of graph(): the plan's decision, settled as the real pass reached it.
+  const std::vector<StageDecision>& decisions() const { return decisions_; }
+  std::vector<StageAction> actions() const;
+  const std::vector<Forcing>& forcing() const { return forcing_; }
+  const SessionSettings& settings() const { return settings_; }
   // Of the calls that executed, those a share of this run executed (the final run loaded them).
   std::size_t executed_by_shares() const;
-  const SessionSettings& settings() const { return settings_; }
 
   // For --map and --paths: where an output is cached and whether that copy can be trusted.
   CacheLocation location(std::size_t stage, std::size_t output) const;
@@ -111,9 +121,9 @@ class RunSession {
 
   // What stages reported for the run's report, in the order they came (reloaded from the
   // cache for stage calls that loaded).
-  const std::vector<reports::Reportable>& reportables() const { return reportables_; }
+  const std::vector<reports::Reportable>& reportables() const { return reportables_.all(); }
   // The reportables files and image copies this run wrote or read, for a full store.
-  std::vector<std::filesystem::path> reportable_files() const;
+  std::vector<std::filesystem::path> reportable_files() const { return reportables_.files(real_graph_); }
   // An output's short preview: from this run's save, else from its metadata file.
   std::string preview(std::size_t stage, std::size_t output) const;
 
@@ -123,31 +133,28 @@ class RunSession {
  private:
   enum class Pass { map, real };
 
-  // The cf_host_api callbacks, one member each; the static trampolines catch every exception.
-  std::size_t create_record(std::string_view params_json, std::optional<std::size_t> copy_of);
-  void set_artifact(std::size_t record, std::string_view artifact);
-  void begin_stage(std::size_t record, const cf_stage_decl& decl, cf_stage_plan& plan);
-  void take_output(std::size_t stage, std::size_t output, std::string_view artifact);
-  void load_output(std::size_t stage, std::size_t output, cf_sink out);
-  // What loading the output will write, 0 when unknown (cf_host_api::artifact_size_hint).
-  std::uint64_t output_size_hint(std::size_t stage, std::size_t output);
-  void end_stage(std::size_t stage, std::string_view failure);
+  // HostCalls: what the plugin's callbacks reach (engine/host_api_adapter).
+  void plugin_log(cf_log_level level, std::string_view message) override;
+  std::size_t create_record(std::string_view params_json, std::optional<std::size_t> copy_of) override;
+  std::string record_params_hash(std::size_t record) const override;
+  void set_artifact(std::size_t record, std::string_view artifact) override;
+  void begin_stage(std::size_t record, const cf_stage_decl& decl, cf_stage_plan& plan) override;
+  void take_output(std::size_t stage, std::size_t output, std::string_view artifact) override;
+  void load_output(std::size_t stage, std::size_t output, cf_sink out) override;
+  std::uint64_t output_size_hint(std::size_t stage, std::size_t output) override;
+  void end_stage(std::size_t stage, std::string_view failure) override;
   void add_reportable(std::size_t stage, std::string kind, std::string name, std::string group,
-                      std::string payload_json);
-  void load_reportables(const StageNode& node);
-  void save_reportables(const StageNode& node);
+                      std::string payload_json) override;
 
-  StageCall read_call(std::size_t record, const cf_stage_decl& decl) const;
-  OutputSpec read_output(const cf_output_decl& output, const std::string& where) const;
   void check_same_as_map(const StageCall& call, std::size_t id) const;
-  StageAction decide_now(const StageNode& node);
-  // Settles what the plan said against what this run itself already wrote (an earlier call with
-  // the same cache identity, a share) and what another process wrote meanwhile; sets
-  // `by_share` when a share executed the call for this run. Takes the call's cache lock when it
-  // is to execute.
-  StageAction settle(const StageNode& node, StageAction planned, bool& by_share);
+  // --no-dag and a share without a plan: the decision for a call as it comes.
+  StageDecision decide_now(const StageNode& node);
+  // The planned decision settled against what this run and other processes wrote since (see
+  // engine/stage_decisions settle); takes the call's cache lock when it is to execute.
+  StageDecision settle_now(const StageNode& node, const StageDecision& planned);
   bool produced_by_this_run(const StageNode& node) const;
-  bool fully_cached(std::size_t stage);
+  // What the cache holds for the call's outputs, asked once per call (fresh: ask again).
+  CallCacheState cache_state(std::size_t stage, bool fresh = false);
   bool writes_cache() const { return !settings_.dry && !settings_.dry_cache; }
   StageGraph& building() { return pass_ == Pass::map ? map_graph_ : real_graph_; }
   const StageNode& real_node(std::size_t stage) const;
@@ -163,22 +170,17 @@ class RunSession {
   Pass pass_ = Pass::real;
   StageGraph map_graph_;
   StageGraph real_graph_;
-  std::vector<StageAction> actions_;         // per stage call of graph()
-  std::vector<bool> forced_;                 // per stage call of graph()
-  std::vector<std::optional<bool>> cached_;  // per stage call of graph(), asked once
-  std::vector<bool> computable_;             // per stage call of graph(), for a share
-  std::vector<bool> by_share_;               // per stage call of graph(): executed by a share
-  std::unordered_set<std::string> done_;     // share_key() of every call this run executed
+  std::vector<StageDecision> decisions_;               // per stage call of graph()
+  std::vector<Forcing> forcing_;                       // per stage call of graph()
+  std::vector<std::optional<CallCacheState>> cached_;  // per stage call of graph(), asked once
+  std::vector<bool> computable_;                       // per stage call of graph(), for a share
+  std::unordered_set<std::string> done_;               // share_key() of every call this run executed
   bool shares_ran_ = false;
   std::optional<std::string> failure_;
-  std::vector<reports::Reportable> reportables_;
-  std::map<std::size_t, std::vector<std::size_t>> reportables_of_stage_;  // stage call -> indices
-  std::set<std::string> qualified_names_;
+  StageReportables reportables_;
   std::map<std::pair<std::size_t, std::size_t>, std::string> previews_;  // (stage, output) -> preview
   std::map<std::size_t, std::shared_ptr<FileLock>> locks_;  // executing stage call -> its cache lock
-  HashLedger hashes_;  // every hash handed out so far, for the sets records are made from
-
-  friend struct SessionCallbacks;
+  HashLedger hashes_;                                       // from settings, plus run()'s own hashes
 };
 
 }  // namespace cf::host

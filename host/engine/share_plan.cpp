@@ -25,15 +25,15 @@ std::string share_key(const std::string& record_hash, const std::string& stage) 
 }
 
 SharePlan make_share_plan(const RunInfo& run, const StageGraph* graph,
-                          const std::vector<StageAction>& actions, const std::vector<bool>& forced) {
+                          const std::vector<StageDecision>& decisions, const std::vector<Forcing>& forcing) {
   SharePlan plan;
   plan.run = run;
   if (graph == nullptr) return plan;
   plan.executes.emplace();
   for (const StageNode& node : graph->stages()) {
-    if (node.id >= actions.size() || actions[node.id] != StageAction::execute) continue;
+    if (node.id >= decisions.size() || decisions[node.id].action != StageAction::execute) continue;
     bool& is_forced = (*plan.executes)[share_key(node.record_hash, node.call.name)];
-    is_forced = is_forced || (node.id < forced.size() && forced[node.id]);
+    is_forced = is_forced || (node.id < forcing.size() && forcing[node.id].forced);
   }
   return plan;
 }

@@ -28,10 +28,10 @@ struct SharePlan {
 // How stage calls are told apart across processes: their cache identity.
 std::string share_key(const std::string& record_hash, const std::string& stage);
 
-// The plan of a run about to start its shares: `actions` and `forced` per stage call of `graph`
+// The plan of a run about to start its shares: `decisions` and `forcing` per stage call of `graph`
 // (the map pass's), or nothing but the run's identity without a map pass.
 SharePlan make_share_plan(const RunInfo& run, const StageGraph* graph,
-                          const std::vector<StageAction>& actions, const std::vector<bool>& forced);
+                          const std::vector<StageDecision>& decisions, const std::vector<Forcing>& forcing);
 
 void write_share_plan(const std::filesystem::path& file, const SharePlan& plan);
 // Throws UserError naming the file (and --share-plan) when it is missing or malformed.

@@ -37,7 +37,8 @@ std::string ParallelOutcome::describe() const {
 }
 
 std::vector<ParallelOutcome> run_parallel_children(const std::filesystem::path& executable,
-                                                   const std::vector<ParallelChild>& children) {
+                                                   const std::vector<ParallelChild>& children,
+                                                   const std::function<void()>& started) {
   InterruptGuard guard;
   std::vector<bp::child> running;
   running.reserve(children.size());
@@ -51,6 +52,7 @@ std::vector<ParallelOutcome> run_parallel_children(const std::filesystem::path& 
       throw UserError("cannot start a parallel child for sets " + child.range + ": " + error.message());
   }
 
+  if (started) started();
   std::vector<bool> done(running.size(), false);
   for (std::size_t finished = 0; finished < running.size();) {
     if (guard.interrupted()) {
@@ -71,6 +73,9 @@ std::vector<ParallelOutcome> run_parallel_children(const std::filesystem::path& 
       }
     }
   }
+
+  // Ctrl-C reaches the children too, which may all be gone before the loop looks at the flag.
+  if (guard.interrupted()) throw Interrupted(guard.signal(), "stopped every parallel child");
 
   std::vector<ParallelOutcome> outcomes;
   for (std::size_t i = 0; i < running.size(); ++i) {

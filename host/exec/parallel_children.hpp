@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,8 +32,10 @@ struct ParallelOutcome {
 };
 
 // Starts every child at once (Boost.Process), waits for all of them, and reports how each ended.
-// Ctrl-C or SIGTERM on the parent stops every child and throws UserError.
+// Ctrl-C or SIGTERM on the parent stops every child and throws Interrupted.
+// `started` is called once every child runs and Ctrl-C would stop them (a log line saying so).
 std::vector<ParallelOutcome> run_parallel_children(const std::filesystem::path& executable,
-                                                   const std::vector<ParallelChild>& children);
+                                                   const std::vector<ParallelChild>& children,
+                                                   const std::function<void()>& started = {});
 
 }  // namespace cf::host

@@ -334,12 +334,12 @@ TEST(RunEngine, MapShowsDecisionsAndWritesNothing) {
   const Lines lines = split_lines(result.out);
   const Lines first_record{
       "record 0 'a' hash " + hashes.at("a"),
-      "  load: execute",
+      "  load: execute (output 'data' is not cached)",
       "    output data [raw]: not cached",
-      "  scale: execute",
+      "  scale: execute (output 'scaled' is not cached)",
       "    input data",
       "    output scaled [raw]: not cached",
-      "  total: execute",
+      "  total: execute (output 'sum' is not cached)",
       "    input scaled",
       "    output sum [raw]: not cached",
       "    output summary [raw]: not cached",
@@ -347,17 +347,18 @@ TEST(RunEngine, MapShowsDecisionsAndWritesNothing) {
   ASSERT_GE(lines.size(), first_record.size());
   EXPECT_EQ(Lines(lines.begin(), lines.begin() + static_cast<long>(first_record.size())), first_record);
   EXPECT_NE(result.out.find("record 2 'None' hash "), std::string::npos);
-  EXPECT_NE(
-      result.out.find(", aggregates records 0, 1\n  compare: execute\n    input sum (from records 0, 1)"),
-      std::string::npos)
+  EXPECT_NE(result.out.find(", aggregates records 0, 1\n  compare: execute (output 'ranking' is not "
+                            "cached)\n    input sum (from records 0, 1)"),
+            std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("7 of 7 stage calls would execute:"), std::string::npos) << result.out;
 
   ASSERT_EQ(project.run("").exit_code, 0);
   fs::remove(project.cached(hashes.at("b"), "total", "sum"));
   result = project.run("--map");
-  EXPECT_NE(result.out.find("  load: skip\n    output data [raw]: cached (run dag_experiment_"),
-            std::string::npos)
+  EXPECT_NE(
+      result.out.find("  load: skip (no goal needs it)\n    output data [raw]: cached (run dag_experiment_"),
+      std::string::npos)
       << result.out;
   EXPECT_NE(result.out.find("    output sum [raw]: corrupt: its metadata is there but the file is not"),
             std::string::npos)
@@ -366,7 +367,12 @@ TEST(RunEngine, MapShowsDecisionsAndWritesNothing) {
   // it loads: only --overwrite-stage propagates downstream.
   EXPECT_NE(result.out.find("1 of 7 stage calls would execute:\n  total on record 1\n"), std::string::npos)
       << result.out;
-  EXPECT_NE(result.out.find("  compare: load\n"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("  compare: load (cached by run dag_experiment_1_"), std::string::npos)
+      << result.out;
+  // The damaged goal says why it executes.
+  EXPECT_NE(result.out.find("  total: execute (output 'sum': its metadata is there but the file is not)\n"),
+            std::string::npos)
+      << result.out;
 }
 
 TEST(RunEngine, PathsListsEveryFileARunWrites) {
@@ -572,10 +578,14 @@ TEST(RunEngine, RecordsWithoutParametersNeverLoadFromTheCache) {
   EXPECT_EQ(project.trace(), (Lines{"stamp:None", "compare:None"}));
   const CommandResult map = project.run("--map");
   ASSERT_EQ(map.exit_code, 0) << map.err;
-  EXPECT_NE(map.out.find("  stamp: execute\n"), std::string::npos) << map.out;
-  // hashlib.md5(str(['None']).encode()).hexdigest()
-  EXPECT_NE(map.out.find("hash 735bf18ca8aac8737daab735625e6102, aggregates no records\n  compare: execute"),
+  EXPECT_NE(map.out.find("  stamp: execute (its record's hash says nothing about its inputs)\n"),
             std::string::npos)
+      << map.out;
+  // hashlib.md5(str(['None']).encode()).hexdigest()
+  EXPECT_NE(
+      map.out.find("hash 735bf18ca8aac8737daab735625e6102, aggregates no records\n  compare: execute (its "
+                   "record's hash says nothing about its inputs)"),
+      std::string::npos)
       << map.out;
   EXPECT_NE(map.out.find("not reused"), std::string::npos) << map.out;
 }

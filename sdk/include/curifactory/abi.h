@@ -5,6 +5,10 @@
  * keeps working as long as CF_ABI_VERSION matches. Rules that keep it stable:
  *   - every struct starts with (struct_size, abi_version); fields are only ever appended, so a
  *     reader checks struct_size before touching a field added later;
+ *   - an array of structs the other side reads carries its element size next to its count, so
+ *     the element struct can grow the same way;
+ *   - fields appended within one CF_ABI_VERSION are labelled with the CF_ABI_REVISION that
+ *     added them; whether one is present is told by struct_size alone, never by the revision;
  *   - no C++ type, STL container, exception or allocation crosses this boundary: strings and
  *     byte buffers are (pointer, length) views, and data flowing back to the caller goes
  *     through a cf_sink the caller owns, so whoever allocates also frees;
@@ -27,6 +31,8 @@ extern "C" {
 
 /* Bumped on any incompatible change; the host refuses plugins built for another value. */
 #define CF_ABI_VERSION 1
+/* Bumped whenever fields are appended within CF_ABI_VERSION (see the labels below). */
+#define CF_ABI_REVISION 4
 
 /* ELF section holding the metadata records: a sequence of NUL-terminated JSON objects, each
  * with "curifactory_abi": <version> and one of "kind" (with "sdk", "name" for cachers and
@@ -116,6 +122,11 @@ typedef struct cf_stage_decl {
   size_t output_count;
   const uint64_t* input_records; /* aggregate stages: the records whose inputs it reads */
   size_t input_record_count;
+
+  /* ---- revision 4 ---- */
+  /* sizeof(cf_output_decl) as the plugin was built: the stride of `outputs`. Absent or 0: the
+   * size of revision 1's cf_output_decl. */
+  size_t output_decl_size;
 } cf_stage_decl;
 
 typedef struct cf_stage_plan {
@@ -127,14 +138,14 @@ typedef struct cf_stage_plan {
 } cf_stage_plan;
 
 /* Services the host offers to a running experiment. Fields are only appended; check
- * struct_size before using a field past `log` (hosts before the run engine stop there). */
+ * struct_size before using a field past `log` (hosts of revision 0 stop there). */
 typedef struct cf_host_api {
   uint32_t struct_size;
   uint32_t abi_version;
   void* ctx;
   void (*log)(void* ctx, cf_log_level level, cf_str message);
 
-  /* ---- appended by the run engine ---- */
+  /* ---- revision 1 ---- */
   uint32_t flags; /* CF_HOST_MAPPING during the map pass */
   /* A record for a parameter set: `params_json` is the set as normalize_params writes it
    * (with "hash_representations"); empty for a record without parameters. The host writes
@@ -157,14 +168,14 @@ typedef struct cf_host_api {
   /* Ends a stage call; `failure` is empty on success, else the exception text. */
   cf_status (*stage_end)(void* ctx, uint64_t stage, cf_str failure, cf_sink error);
 
-  /* ---- appended by the reports ---- */
+  /* ---- revision 2 ---- */
   /* Something the executing stage `stage` shows in the run's report: `kind` is one of "json",
    * "table", "line_plot", "image", "html", "text"; `group` is "" for none; `payload_json` is
    * described in reports/report_model.hpp (for an image, {"path": "<file>"}). */
   cf_status (*report)(void* ctx, uint64_t stage, cf_str kind, cf_str name, cf_str group, cf_str payload_json,
                       cf_sink error);
 
-  /* ---- appended for large loads ---- */
+  /* ---- revision 3 ---- */
   /* Writes to `size` what artifact_load of the same output is expected to write, in bytes: the
    * cacher's answer (cf_cacher_api::load_size) or a guess from the cache file's size (exact for
    * the raw cacher), 0 when unknown.
@@ -187,7 +198,7 @@ typedef struct cf_experiment_api {
    * holding only the fields that count in the hash. */
   cf_status (*normalize_params)(cf_str param_set_json, cf_sink out, cf_sink error);
 
-  /* ---- appended by the run engine ---- */
+  /* ---- revision 1 ---- */
   /* Writes the stages declared at namespace scope as a JSON array of {"name", "aggregate",
    * "inputs": [..], "outputs": [{"name", "cacher", "options", "lazy"}], "error"}, so the host
    * can reject a bad declaration (an unknown cacher, a wrong argument count) before run(). */
@@ -213,7 +224,7 @@ typedef struct cf_cacher_api {
   /* Reads `path` back and writes the MessagePack artifact to `out`. */
   cf_status (*load)(cf_str path, cf_str options_json, cf_sink out, cf_sink error);
 
-  /* ---- appended for large loads ---- */
+  /* ---- revision 3 ---- */
   /* How many bytes load() of `path` will write, 0 when the cacher cannot tell cheaply (the host
    * then guesses from the file's size). May be NULL. Never fails: any problem answers 0. */
   uint64_t (*load_size)(cf_str path, cf_str options_json);

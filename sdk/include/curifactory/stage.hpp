@@ -300,9 +300,16 @@ auto Stage<F>::call(record_type& record, const std::vector<RecordBase*>& records
   std::uint32_t flags = 0;
   if (decl_.aggregate) flags |= CF_STAGE_AGGREGATE;
   if (decl_.suppress_missing_inputs) flags |= CF_STAGE_SUPPRESS_MISSING_INPUTS;
-  const cf_stage_decl c_decl{
-      sizeof(cf_stage_decl), flags,          detail::view(decl_.name), inputs.data(),    inputs.size(),
-      outputs.data(),        outputs.size(), record_ids.data(),        record_ids.size()};
+  const cf_stage_decl c_decl{sizeof(cf_stage_decl),
+                             flags,
+                             detail::view(decl_.name),
+                             inputs.data(),
+                             inputs.size(),
+                             outputs.data(),
+                             outputs.size(),
+                             record_ids.data(),
+                             record_ids.size(),
+                             sizeof(cf_output_decl)};
   std::vector<std::uint8_t> lazy(outputs.size(), 0);
   cf_stage_plan plan{sizeof(cf_stage_plan), CF_STAGE_MAP, 0, lazy.data()};
   detail::call_host(host.stage_begin, host.ctx, record.id(), &c_decl, &plan);
