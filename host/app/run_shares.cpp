@@ -2,6 +2,7 @@
 
 #include "app/prepared_run.hpp"
 #include "cli/options.hpp"
+#include "cli/run_arguments.hpp"
 #include "config/config.hpp"
 #include "exec/parallel_children.hpp"
 #include "exec/process_end.hpp"
@@ -32,40 +33,40 @@ std::string index_ranges(const std::vector<std::size_t>& positions) {
   return text;
 }
 
-// The command line of a share: the same experiment, files and filters, its part of the selection
-// as --global-indices, the run's plan, and the flags that shape what it computes.
-std::vector<std::string> share_arguments(const PreparedRun& run, Range range,
-                                         const std::filesystem::path& plan) {
+// What a share runs: the same experiment, files and filters, its part of the selection as
+// --global-indices, the run's plan, and the flags that shape what it computes; as a command
+// line by cli/run_arguments, the parser's own inverse.
+RunOptions share_options(const PreparedRun& run, Range range, const std::filesystem::path& plan) {
   const RunOptions& options = run.options;
-  std::vector<std::string> args{options.experiment};
-  for (const auto& file : options.params) args.insert(args.end(), {"-p", file});
-  for (const auto& name : options.names) args.insert(args.end(), {"-n", name});
-  for (const auto& indices : options.indices) args.insert(args.end(), {"--indices", indices});
+  RunOptions share;
+  share.experiment = options.experiment;
+  share.params = options.params;
+  share.names = options.names;
+  share.indices = options.indices;
   std::vector<std::size_t> positions;
   for (std::size_t i = range.first; i < range.second; ++i) positions.push_back(run.sets[i].global_position);
-  std::size_t at = 0;
   const std::string ranges = index_ranges(positions);
-  while (at < ranges.size()) {
+  for (std::size_t at = 0; at < ranges.size();) {
     const auto comma = ranges.find(',', at);
-    args.insert(args.end(), {"--global-indices", ranges.substr(at, comma - at)});
+    share.global_indices.push_back(ranges.substr(at, comma - at));
     at = comma == std::string::npos ? ranges.size() : comma + 1;
   }
-  args.push_back("--parallel-mode");
-  args.insert(args.end(), {"--share-plan", plan.string()});
-  args.insert(args.end(), {"--cache", run.cache_folder.string(), "--prefix", run.prefix});
-  if (options.lazy) args.push_back("--lazy");
-  if (options.ignore_lazy) args.push_back("--ignore-lazy");
+  share.parallel_mode = true;
+  share.share_plan = plan.string();
+  share.cache = run.cache_folder.string();
+  share.prefix = run.prefix;
+  share.lazy = options.lazy;
+  share.ignore_lazy = options.ignore_lazy;
   if (options.no_dag) {
     // Without a map pass there is no plan to follow: each share decides call by call, by the
     // same overwrite rules. In DAG mode the plan says which calls are forced.
-    args.push_back("--no-dag");
-    if (options.overwrite) args.push_back("--overwrite");
-    for (const auto& stage : options.overwrite_stages) args.insert(args.end(), {"--overwrite-stage", stage});
+    share.no_dag = true;
+    share.overwrite = options.overwrite;
+    share.overwrite_stages = options.overwrite_stages;
   }
-  if (options.stage_timeout)
-    args.insert(args.end(), {"--stage-timeout", std::to_string(*options.stage_timeout)});
-  if (options.verbose) args.push_back("-v");
-  return args;
+  share.stage_timeout = options.stage_timeout;
+  share.verbose = options.verbose;
+  return share;
 }
 
 std::string range_text(Range range) {
@@ -94,8 +95,8 @@ std::string run_local_shares(const PreparedRun& run, const std::string& referenc
                              const std::filesystem::path& plan, RunLog& log) {
   std::vector<ParallelChild> children;
   for (const Range& range : share_ranges(run, log)) {
-    children.push_back(
-        {range_text(range), share_arguments(run, range, plan), share_log(run, reference, range)});
+    children.push_back({range_text(range), run_arguments(share_options(run, range, plan)),
+                        share_log(run, reference, range)});
   }
   std::string failures;
   const auto started = [&] {
@@ -125,10 +126,11 @@ std::string run_slurm_shares(const PreparedRun& run, const std::string& referenc
   const std::filesystem::path executable = current_executable();
   std::vector<SlurmTask> tasks;
   for (const Range& range : share_ranges(run, log)) {
-    auto arguments = share_arguments(run, range, plan);
-    arguments.insert(arguments.begin(), executable.string());
+    RunOptions share = share_options(run, range, plan);
     // The task's console output is its log file, so it gets the log file's line format.
-    arguments.push_back("--plain");
+    share.plain = true;
+    auto arguments = run_arguments(share);
+    arguments.insert(arguments.begin(), executable.string());
     tasks.push_back({range_text(range), std::move(arguments), share_log(run, reference, range)});
   }
   const auto script = run.config.logs_path / (reference + "_slurm.sh");

@@ -48,6 +48,8 @@ struct RunOptions {
   bool docker = false;
   bool notebook = false;
   bool slurm = false;
+
+  bool operator==(const RunOptions&) const = default;
 };
 
 struct ReportsOptions {

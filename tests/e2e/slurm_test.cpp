@@ -92,9 +92,8 @@ TEST_F(SlurmRun, EightSetsOverAFourTaskArrayGiveTheSerialCacheAndAReport) {
   }
   const auto scripts = logs_ending(project, "_slurm.sh");
   ASSERT_EQ(scripts.size(), 1u);
-  EXPECT_NE(
-      read_text(project.root() / "logs" / scripts[0]).find("'--global-indices' '6-8' '--parallel-mode'"),
-      std::string::npos);
+  EXPECT_NE(read_text(project.root() / "logs" / scripts[0]).find("'--global-indices=6-8' '--cache="),
+            std::string::npos);
   // Empty batch output files are not left behind.
   EXPECT_TRUE(logs_ending(project, ".out").empty());
 
